@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  ALL_EVENTS,
+  createEvent,
+  InvalidEventError,
+  JSON_SCHEMA_FILE,
+  parseEvent,
+  PedidoCriado,
+  renderEventJsonSchemas,
+  type EventDefinition,
+} from './index';
+
+const ORDER = '6f1c2b9e-8d1a-4c55-9b0e-3a1f5e2d7c40';
+const PAYMENT = '0b7e6c1a-2f3d-4e5f-8a9b-1c2d3e4f5a6b';
+const SHIPMENT = '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a';
+
+/** One valid payload per event type: the round trip below covers every event of the contracts. */
+const samples: Record<string, unknown> = {
+  ProdutoAtualizado: {
+    sku: 'TSHIRT-M',
+    name: 'T-shirt M',
+    priceCents: 4990,
+    currency: 'BRL',
+    stockAvailable: 10,
+    revision: 1,
+  },
+  PedidoCriado: {
+    orderId: ORDER,
+    customer: { id: 'c-1', name: 'Ana', email: 'ana@example.com' },
+    lines: [{ sku: 'TSHIRT-M', name: 'T-shirt M', quantity: 2, unitPriceCents: 4990 }],
+    totalCents: 9980,
+    currency: 'BRL',
+    shippingAddress: {
+      street: 'Rua A',
+      number: '1',
+      city: 'Recife',
+      state: 'PE',
+      postalCode: '50000-000',
+      country: 'BR',
+    },
+    payment: { method: 'card', cardToken: 'tok_visa' },
+  },
+  EstoqueReservado: { orderId: ORDER, lines: [{ sku: 'TSHIRT-M', quantity: 2 }] },
+  EstoqueIndisponivel: { orderId: ORDER, missing: [{ sku: 'TSHIRT-M', requested: 2, available: 1 }] },
+  PagamentoAprovado: {
+    orderId: ORDER,
+    paymentId: PAYMENT,
+    amountCents: 9980,
+    currency: 'BRL',
+    authorizationCode: 'AUTH-1',
+  },
+  PagamentoRejeitado: {
+    orderId: ORDER,
+    paymentId: PAYMENT,
+    amountCents: 9980,
+    currency: 'BRL',
+    reason: 'CARD_DECLINED',
+  },
+  EstoqueLiberado: { orderId: ORDER, lines: [{ sku: 'TSHIRT-M', quantity: 2 }], reason: 'PAYMENT_REJECTED' },
+  PedidoCancelado: { orderId: ORDER, reason: 'OUT_OF_STOCK' },
+  PedidoEmPreparo: { orderId: ORDER, shipmentId: SHIPMENT },
+  PedidoEnviado: {
+    orderId: ORDER,
+    shipmentId: SHIPMENT,
+    carrier: 'Correios',
+    trackingCode: 'BR123',
+    shippedAt: '2026-01-01T10:00:00.000Z',
+  },
+};
+
+const fieldsOf = (fn: () => unknown): string[] => {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidEventError);
+    return (error as InvalidEventError).issues.map((issue) => issue.field);
+  }
+  throw new Error('expected an InvalidEventError');
+};
+
+describe('contracts', () => {
+  it.each(ALL_EVENTS.map((d) => [d.type, d] as [string, EventDefinition]))(
+    '%s round-trips through bytes',
+    (type, definition) => {
+      const event = createEvent(definition, samples[type] as never, { source: 'orders', correlationId: ORDER });
+      const parsed = parseEvent(Buffer.from(JSON.stringify(event)));
+      expect(parsed).toEqual(event);
+      expect(parsed).toMatchObject({ type, version: definition.version, causationId: null });
+    },
+  );
+
+  it('has a unique type and routing key per event, in <aggregate>.<fact> form', () => {
+    expect(new Set(ALL_EVENTS.map((d) => d.type)).size).toBe(ALL_EVENTS.length);
+    expect(new Set(ALL_EVENTS.map((d) => d.routingKey)).size).toBe(ALL_EVENTS.length);
+  });
+
+  it('rejects bytes that are not JSON', () => {
+    expect(() => parseEvent('{oops')).toThrow(expect.objectContaining({ reason: 'invalid-json' }));
+  });
+
+  it('rejects an envelope with missing or malformed fields, naming each', () => {
+    const fields = fieldsOf(() =>
+      parseEvent(JSON.stringify({ type: 'PedidoCriado', version: 1, id: 'nope', data: {} })),
+    );
+    expect(fields).toEqual(expect.arrayContaining(['id', 'occurredAt', 'source', 'correlationId', 'causationId']));
+  });
+
+  it('rejects an unknown type or version', () => {
+    const event = createEvent(PedidoCriado, samples.PedidoCriado as never, { source: 'orders', correlationId: ORDER });
+    expect(() => parseEvent(JSON.stringify({ ...event, type: 'PedidoInventado' }))).toThrow(
+      expect.objectContaining({ reason: 'unknown-type' }),
+    );
+    expect(() => parseEvent(JSON.stringify({ ...event, version: 9 }))).toThrow(
+      expect.objectContaining({ reason: 'unknown-type' }),
+    );
+  });
+
+  it('rejects data that breaks the schema, naming the nested fields, and unknown fields', () => {
+    const event = createEvent(PedidoCriado, samples.PedidoCriado as never, { source: 'orders', correlationId: ORDER });
+    const bad = {
+      ...event,
+      data: {
+        ...event.data,
+        lines: [{ sku: 'TSHIRT-M', name: 'x', quantity: 0, unitPriceCents: 1.5 }],
+        customer: { ...event.data.customer, email: 'no' },
+      },
+      extra: true,
+    };
+    const fields = fieldsOf(() => parseEvent(JSON.stringify(bad)));
+    expect(fields).toEqual(
+      expect.arrayContaining(['data.lines.0.quantity', 'data.lines.0.unitPriceCents', 'data.customer.email', '']),
+    );
+  });
+
+  it('refuses to build an invalid event', () => {
+    const fields = fieldsOf(() =>
+      createEvent(PedidoCriado, { ...(samples.PedidoCriado as object), totalCents: -1 } as never, {
+        source: 'orders',
+        correlationId: ORDER,
+      }),
+    );
+    expect(fields).toEqual(['data.totalCents']);
+  });
+
+  it('keeps the JSON Schema file in step with the zod schemas (npm run schemas -w @loja/contracts)', () => {
+    const onDisk = readFileSync(join(__dirname, '..', JSON_SCHEMA_FILE), 'utf8');
+    expect(onDisk).toBe(renderEventJsonSchemas());
+    expect(Object.keys(JSON.parse(onDisk))).toHaveLength(ALL_EVENTS.length);
+  });
+});

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { defineEvent } from '../define-event';
+import { AmountCents, Currency } from '../values';
+
+export const PagamentoAprovado = defineEvent({
+  type: 'PagamentoAprovado',
+  version: 1,
+  routingKey: 'pagamento.aprovado',
+  data: z.strictObject({
+    orderId: z.uuid(),
+    paymentId: z.uuid(),
+    amountCents: AmountCents,
+    currency: Currency,
+    authorizationCode: z.string().min(1).max(50),
+  }),
+});

@@ -1,0 +1,18 @@
+export { defineEvent, type DataOf, type EventDefinition, type EventOf } from './define-event';
+export { AnyEnvelope, ServiceName } from './envelope';
+export { ALL_EVENTS, findEventDefinition, type AnyEventDefinition } from './catalog';
+export { createEvent, type EventMetadata } from './create-event';
+export { parseEvent, type AnyEvent } from './parse-event';
+export { InvalidEventError, type FieldIssue, type InvalidEventReason } from './invalid-event.error';
+export { eventJsonSchemas, renderEventJsonSchemas, JSON_SCHEMA_FILE } from './json-schema';
+export * from './values';
+export { ProdutoAtualizado } from './events/produto-atualizado';
+export { PedidoCriado } from './events/pedido-criado';
+export { EstoqueReservado } from './events/estoque-reservado';
+export { EstoqueIndisponivel } from './events/estoque-indisponivel';
+export { EstoqueLiberado } from './events/estoque-liberado';
+export { PagamentoAprovado } from './events/pagamento-aprovado';
+export { PagamentoRejeitado } from './events/pagamento-rejeitado';
+export { PedidoCancelado } from './events/pedido-cancelado';
+export { PedidoEmPreparo } from './events/pedido-em-preparo';
+export { PedidoEnviado } from './events/pedido-enviado';

@@ -1,0 +1,41 @@
+import { findEventDefinition, type AnyEventDefinition } from './catalog';
+import type { EventOf } from './define-event';
+import { AnyEnvelope } from './envelope';
+import { InvalidEventError } from './invalid-event.error';
+
+/** Any event of the store, discriminated by `type`. */
+export type AnyEvent = {
+  [K in AnyEventDefinition['type']]: EventOf<Extract<AnyEventDefinition, { type: K }>>;
+}[AnyEventDefinition['type']];
+
+/**
+ * Turns raw message bytes into a typed, validated event. Throws InvalidEventError whose `reason` says
+ * what is wrong (not JSON, no envelope, unknown type or version, data that breaks the schema) and whose
+ * `issues` name the failing fields.
+ */
+export function parseEvent(raw: Buffer | string): AnyEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+  } catch (error) {
+    throw new InvalidEventError('invalid-json', [{ field: '', message: (error as Error).message }]);
+  }
+  const envelope = AnyEnvelope.safeParse(json);
+  if (!envelope.success) {
+    throw InvalidEventError.fromZod('invalid-envelope', envelope.error);
+  }
+  const { type, version } = envelope.data;
+  const definition = findEventDefinition(type, version);
+  if (!definition) {
+    throw new InvalidEventError(
+      'unknown-type',
+      [{ field: 'type', message: `no event ${type} v${version} in contracts` }],
+      type,
+    );
+  }
+  const event = definition.envelope.safeParse(json);
+  if (!event.success) {
+    throw InvalidEventError.fromZod('schema-violation', event.error, type);
+  }
+  return event.data as AnyEvent;
+}

@@ -1,0 +1,21 @@
+import { SetMetadata } from '@nestjs/common';
+import type { EventDefinition } from '@loja/contracts';
+
+export const HANDLE_EVENT_METADATA = Symbol('HANDLE_EVENT_METADATA');
+
+export interface HandleEventMetadata {
+  definition: EventDefinition;
+  /** Queue name: `<service>.<intent>`, e.g. `inventory.reserve-stock`. Several handlers may share one. */
+  queue: string;
+}
+
+/**
+ * Marks a provider method as the handler of one event type on one queue. The method receives the
+ * validated event and the Prisma transaction in which its effects must be written; messaging records
+ * the event in the inbox in that same transaction and acks the message after commit.
+ *
+ *   @HandleEvent(PedidoCriado, { queue: 'inventory.reserve-stock' })
+ *   async handle(event: EventOf<typeof PedidoCriado>, tx: Tx) { ... }
+ */
+export const HandleEvent = (definition: EventDefinition, options: { queue: string }): MethodDecorator =>
+  SetMetadata<symbol, HandleEventMetadata>(HANDLE_EVENT_METADATA, { definition, queue: options.queue });

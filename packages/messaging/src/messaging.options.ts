@@ -1,0 +1,82 @@
+import type { ModuleMetadata, Type } from '@nestjs/common';
+import type { ServiceName } from '@loja/contracts';
+import { z } from 'zod';
+import type { TransactionRunner } from './transaction';
+
+export interface RetryPolicyOptions {
+  /** Deliveries in all, the first included; after the last failed one the message is dead-lettered. */
+  attempts: number;
+  initialDelayMs: number;
+  multiplier: number;
+  maxDelayMs: number;
+}
+
+export interface MessagingOptions {
+  service: ServiceName;
+  rabbitmqUrl: string;
+  /** The service's own database: the outbox relay and the health check use it. */
+  databaseUrl: string;
+  /** Modules that export `prisma` (the service's PrismaService), so handlers run in its transactions. */
+  imports: ModuleMetadata['imports'];
+  prisma: Type<TransactionRunner>;
+  /** The topic exchange of domain events. */
+  exchange: string;
+  /** Unacknowledged messages a consumer may hold at once (per queue). */
+  prefetch: number;
+  retry: RetryPolicyOptions;
+  /** Deliveries after which the broker itself dead-letters a message (guards against crash loops). */
+  deliveryLimit: number;
+  outbox: { sweepIntervalMs: number; batchSize: number; publishTimeoutMs: number };
+}
+
+const intFromEnv = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+
+/** Settings every service reads the same way; see packages/messaging/README.md for the table. */
+const MessagingEnv = z.object({
+  RABBITMQ_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),
+  DATABASE_URL: z.string().min(1),
+  EVENTS_EXCHANGE: z.string().min(1).default('loja.events'),
+  MESSAGING_PREFETCH: intFromEnv(20),
+  MESSAGING_RETRY_ATTEMPTS: intFromEnv(5),
+  MESSAGING_RETRY_INITIAL_DELAY_MS: intFromEnv(1000),
+  MESSAGING_RETRY_MULTIPLIER: z.coerce.number().min(1).default(4),
+  MESSAGING_RETRY_MAX_DELAY_MS: intFromEnv(5 * 60_000),
+  MESSAGING_DELIVERY_LIMIT: intFromEnv(20),
+  OUTBOX_SWEEP_INTERVAL_MS: intFromEnv(5000),
+  OUTBOX_BATCH_SIZE: intFromEnv(200),
+  OUTBOX_PUBLISH_TIMEOUT_MS: intFromEnv(10_000),
+});
+
+/** Reads the messaging settings from the environment; fails at boot with the names of bad variables. */
+export function messagingOptionsFromEnv(
+  base: Pick<MessagingOptions, 'service' | 'imports' | 'prisma'>,
+  env: NodeJS.ProcessEnv = process.env,
+): MessagingOptions {
+  const parsed = MessagingEnv.safeParse(env);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid messaging configuration: ${fields}`);
+  }
+  const e = parsed.data;
+  return {
+    ...base,
+    rabbitmqUrl: e.RABBITMQ_URL,
+    databaseUrl: e.DATABASE_URL,
+    exchange: e.EVENTS_EXCHANGE,
+    prefetch: e.MESSAGING_PREFETCH,
+    retry: {
+      attempts: Math.max(1, e.MESSAGING_RETRY_ATTEMPTS),
+      initialDelayMs: e.MESSAGING_RETRY_INITIAL_DELAY_MS,
+      multiplier: e.MESSAGING_RETRY_MULTIPLIER,
+      maxDelayMs: e.MESSAGING_RETRY_MAX_DELAY_MS,
+    },
+    deliveryLimit: e.MESSAGING_DELIVERY_LIMIT,
+    outbox: {
+      sweepIntervalMs: e.OUTBOX_SWEEP_INTERVAL_MS,
+      batchSize: e.OUTBOX_BATCH_SIZE,
+      publishTimeoutMs: e.OUTBOX_PUBLISH_TIMEOUT_MS,
+    },
+  };
+}
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');

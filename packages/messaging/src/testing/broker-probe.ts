@@ -1,0 +1,78 @@
+import amqp, { type Channel, type ChannelModel, type GetMessage, type Options } from 'amqplib';
+
+/**
+ * A plain AMQP client for tests: publishes raw bytes (duplicates, poison) and reads queues without
+ * consuming them for good (messages are got and requeued unless `take` is used).
+ */
+export class BrokerProbe {
+  private constructor(
+    private readonly connection: ChannelModel,
+    private readonly channel: Channel,
+  ) {}
+
+  static async connect(url: string): Promise<BrokerProbe> {
+    const connection = await amqp.connect(url);
+    const channel = await connection.createConfirmChannel();
+    return new BrokerProbe(connection, channel);
+  }
+
+  async publish(
+    exchange: string,
+    routingKey: string,
+    body: Buffer | string | object,
+    options: Options.Publish = {},
+  ): Promise<void> {
+    const content = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    this.channel.publish(exchange, routingKey, content, { persistent: true, ...options });
+    await (this.channel as amqp.ConfirmChannel).waitForConfirms();
+  }
+
+  async messageCount(queue: string): Promise<number> {
+    return (await this.channel.checkQueue(queue)).messageCount;
+  }
+
+  async purge(queue: string): Promise<void> {
+    await this.channel.purgeQueue(queue);
+  }
+
+  /** Reads every ready message of `queue` and puts them back. */
+  async peek(queue: string): Promise<GetMessage[]> {
+    const messages: GetMessage[] = [];
+    for (;;) {
+      const message = await this.channel.get(queue, { noAck: false });
+      if (!message) break;
+      messages.push(message);
+    }
+    for (const message of messages) this.channel.nack(message, false, true);
+    return messages;
+  }
+
+  /** Binds a fresh exclusive queue to `exchange` and collects what arrives on `pattern`. */
+  async tap(
+    exchange: string,
+    pattern: string,
+  ): Promise<{ messages: Array<{ routingKey: string; body: any; properties: any }> }> {
+    const { queue } = await this.channel.assertQueue('', { exclusive: true, autoDelete: true });
+    await this.channel.bindQueue(queue, exchange, pattern);
+    const tap = { messages: [] as Array<{ routingKey: string; body: any; properties: any }> };
+    await this.channel.consume(
+      queue,
+      (message) => {
+        if (!message) return;
+        let body: unknown = message.content.toString();
+        try {
+          body = JSON.parse(message.content.toString());
+        } catch {
+          // keep raw text
+        }
+        tap.messages.push({ routingKey: message.fields.routingKey, body, properties: message.properties });
+      },
+      { noAck: true },
+    );
+    return tap;
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close().catch(() => undefined);
+  }
+}

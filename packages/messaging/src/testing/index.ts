@@ -1,0 +1,3 @@
+export { waitFor } from './wait-for';
+export { TestNamespace } from './test-namespace';
+export { BrokerProbe } from './broker-probe';

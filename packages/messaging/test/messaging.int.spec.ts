@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
+import { createEvent, PedidoCriado, type DataOf } from '@loja/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventConsumers, Headers, OutboxRelay, OutboxService } from '../src';
+import { BrokerProbe, TestNamespace, waitFor } from '../src/testing';
+import { FailurePlan, PrismaService, startTestApp } from './fixtures/test-app';
+
+const QUEUE = 'test.record-order';
+
+function order(orderId = randomUUID()): DataOf<typeof PedidoCriado> {
+  return {
+    orderId,
+    customer: { id: 'c-1', name: 'Ana Souza', email: 'ana@example.com' },
+    lines: [{ sku: 'TSHIRT-M', name: 'T-shirt M', quantity: 2, unitPriceCents: 4990 }],
+    totalCents: 9980,
+    currency: 'BRL',
+    shippingAddress: {
+      street: 'Rua A',
+      number: '10',
+      city: 'São Paulo',
+      state: 'SP',
+      postalCode: '01000-000',
+      country: 'BR',
+    },
+    payment: { method: 'card', cardToken: 'tok_visa' },
+  };
+}
+
+describe('messaging: outbox → broker → inbox, on real PostgreSQL and RabbitMQ', () => {
+  let ns: TestNamespace;
+  let databaseUrl: string;
+  let probe: BrokerProbe;
+  let app: INestApplication;
+
+  const effectsOf = (orderId: string) =>
+    app.get(PrismaService).testEffect.count({ where: { note: `recorded ${orderId}` } });
+
+  /** Publishes PedidoCriado through the outbox, as a service does: state change and event in one transaction. */
+  async function placeOrder(target: INestApplication, data = order()) {
+    const outbox = target.get(OutboxService);
+    return target
+      .get(PrismaService)
+      .$transaction((tx) => outbox.add(tx, PedidoCriado, data, { correlationId: data.orderId }));
+  }
+
+  beforeAll(async () => {
+    ns = await TestNamespace.create('messaging');
+    databaseUrl = await ns.database('messaging', join(__dirname, '..'));
+    app = await startTestApp({ databaseUrl, rabbitmqUrl: ns.rabbitmqUrl });
+    probe = await BrokerProbe.connect(ns.rabbitmqUrl);
+  });
+
+  afterAll(async () => {
+    await probe?.close();
+    await app?.close();
+    await ns?.dispose();
+  });
+
+  it('publishes after commit with full AMQP properties, and the handler records the effect once', async () => {
+    const tap = await probe.tap('loja.events', 'pedido.*');
+    const event = await placeOrder(app);
+
+    await waitFor('effect recorded', async () => (await effectsOf(event.data.orderId)) === 1);
+    const delivered = await waitFor('event seen on the exchange', () =>
+      tap.messages.find((m) => m.body.id === event.id),
+    );
+    expect(delivered.routingKey).toBe('pedido.criado');
+    expect(delivered.properties).toMatchObject({
+      deliveryMode: 2,
+      messageId: event.id,
+      type: 'PedidoCriado',
+      correlationId: event.data.orderId,
+      contentType: 'application/json',
+    });
+    expect(delivered.properties.headers.traceparent).toMatch(
+      new RegExp(`^00-${event.data.orderId.replace(/-/g, '')}-[0-9a-f]{16}-01$`),
+    );
+    const row = await app.get(PrismaService).outboxMessage.findUniqueOrThrow({ where: { id: event.id } });
+    expect(row.publishedAt).not.toBeNull();
+  });
+
+  it('does not publish an event whose transaction rolled back', async () => {
+    const data = order();
+    await expect(
+      app.get(PrismaService).$transaction(async (tx) => {
+        await app.get(OutboxService).add(tx, PedidoCriado, data, { correlationId: data.orderId });
+        throw new Error('business rule failed after the event was written');
+      }),
+    ).rejects.toThrow('business rule failed');
+    const sentinel = await placeOrder(app);
+    await waitFor('later event handled', async () => (await effectsOf(sentinel.data.orderId)) === 1);
+    expect(
+      await app
+        .get(PrismaService)
+        .outboxMessage.count({
+          where: { id: { not: sentinel.id }, envelope: { path: ['data', 'orderId'], equals: data.orderId } },
+        }),
+    ).toBe(0);
+    expect(await effectsOf(data.orderId)).toBe(0);
+  });
+
+  it('handles an event delivered 5 times exactly once', async () => {
+    const consumers = app.get(EventConsumers);
+    const before = consumers.stats.duplicates;
+    const event = createEvent(PedidoCriado, order(), { source: 'orders', correlationId: randomUUID() });
+    for (let i = 0; i < 5; i++) await probe.publish('loja.events', 'pedido.criado', event, { messageId: event.id });
+
+    await waitFor('4 duplicates acknowledged', () => consumers.stats.duplicates - before === 4);
+    expect(await effectsOf(event.data.orderId)).toBe(1);
+    expect(await probe.messageCount(QUEUE)).toBe(0);
+  });
+
+  it('dead-letters a malformed message with its reason and keeps handling the next good one', async () => {
+    await probe.publish('loja.events', 'pedido.criado', Buffer.from('{"this is": not json'), { messageId: 'poison-1' });
+    const broken = {
+      ...createEvent(PedidoCriado, order(), { source: 'orders', correlationId: 'x' }),
+      data: { orderId: 'not-a-uuid' },
+    };
+    await probe.publish('loja.events', 'pedido.criado', broken);
+    const good = await placeOrder(app);
+
+    await waitFor('good event handled after the poison', async () => (await effectsOf(good.data.orderId)) === 1);
+    const dead = await waitFor('both poison messages in the DLQ', async () => {
+      const messages = await probe.peek(`${QUEUE}.dlq`);
+      return messages.length === 2 ? messages : undefined;
+    });
+    const byReason = Object.fromEntries(dead.map((m) => [m.properties.headers?.[Headers.deadLetter.reason], m]));
+    expect(Object.keys(byReason).sort()).toEqual(['invalid-json', 'schema-violation']);
+    const schemaViolation = byReason['schema-violation']!;
+    expect(String(schemaViolation.properties.headers?.[Headers.deadLetter.error])).toMatch(/data\.orderId/);
+    expect(String(schemaViolation.properties.headers?.[Headers.deadLetter.error])).toMatch(/data\.customer/);
+    expect(schemaViolation.properties.headers?.[Headers.deadLetter.queue]).toBe(QUEUE);
+    expect(schemaViolation.properties.headers?.[Headers.deadLetter.routingKey]).toBe('pedido.criado');
+    expect(byReason['invalid-json']!.content.toString()).toBe('{"this is": not json');
+    await purgeDlq();
+  });
+
+  it('retries a handler that fails twice with backoff, then handles it once', async () => {
+    const data = order();
+    app.get(FailurePlan).failuresLeft.set(data.orderId, 2);
+    const started = Date.now();
+    await placeOrder(app, data);
+
+    await waitFor('handled on the third attempt', async () => (await effectsOf(data.orderId)) === 1, {
+      timeoutMs: 10_000,
+    });
+    // attempts 2 and 3 wait in retry queues for 200 ms and then 400 ms
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+    expect(app.get(FailurePlan).calls.get(data.orderId)).toBe(3);
+    expect(await probe.messageCount(`${QUEUE}.dlq`)).toBe(0);
+  });
+
+  it('dead-letters a handler that always fails after the configured attempts', async () => {
+    const data = order();
+    app.get(FailurePlan).failuresLeft.set(data.orderId, -1);
+    const event = await placeOrder(app, data);
+
+    const [dead] = await waitFor('message in the DLQ', async () => {
+      const messages = await probe.peek(`${QUEUE}.dlq`);
+      return messages.length === 1 ? messages : undefined;
+    });
+    expect(JSON.parse(dead!.content.toString()).id).toBe(event.id);
+    expect(dead!.properties.headers).toMatchObject({
+      [Headers.deadLetter.reason]: 'retries-exhausted',
+      [Headers.deadLetter.attempts]: 3,
+      [Headers.deadLetter.queue]: QUEUE,
+      [Headers.deadLetter.error]: `simulated failure for ${data.orderId}`,
+    });
+    expect(app.get(FailurePlan).calls.get(data.orderId)).toBe(3);
+    expect(await effectsOf(data.orderId)).toBe(0);
+    await purgeDlq();
+  });
+
+  it('sends a permanent handler error straight to the DLQ without retrying', async () => {
+    const data = order();
+    app.get(FailurePlan).permanent.add(data.orderId);
+    await placeOrder(app, data);
+    const [dead] = await waitFor('message in the DLQ', async () => {
+      const messages = await probe.peek(`${QUEUE}.dlq`);
+      return messages.length === 1 ? messages : undefined;
+    });
+    expect(dead!.properties.headers?.[Headers.deadLetter.reason]).toBe('permanent-error');
+    expect(app.get(FailurePlan).calls.get(data.orderId)).toBe(1);
+    await purgeDlq();
+  });
+
+  it('publishes, after a restart, an event committed by a process that died before publishing it', async () => {
+    const crashed = await startTestApp({ databaseUrl, rabbitmqUrl: ns.rabbitmqUrl });
+    // The relay of the doomed process stops; then it commits an event and dies without publishing it.
+    await crashed.get(OutboxRelay).stop();
+    const event = await placeOrder(crashed);
+    await crashed.get(AmqpConnection).managedConnection.close();
+    const row = () => app.get(PrismaService).outboxMessage.findUniqueOrThrow({ where: { id: event.id } });
+    expect((await row()).publishedAt).toBeNull();
+
+    const restarted = await startTestApp({ databaseUrl, rabbitmqUrl: ns.rabbitmqUrl });
+    try {
+      await waitFor('event published by the sweep', async () => (await row()).publishedAt !== null);
+      await waitFor('event handled', async () => (await effectsOf(event.data.orderId)) === 1);
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  it('resumes consuming by itself after the broker closes its connection', async () => {
+    const names = await waitFor('the service connection is listed by the broker', async () => {
+      const connections = await ns.management.connections(ns.name);
+      const mine = connections.filter((c) => c.client_properties?.connection_name?.startsWith('orders-'));
+      return mine.length ? mine.map((c) => c.name) : undefined;
+    });
+    for (const name of names) await ns.management.closeConnection(name);
+    await waitFor('broker connection lost', () => !app.get(AmqpConnection).managedConnection.isConnected(), {
+      timeoutMs: 5000,
+    }).catch(() => undefined);
+
+    const event = await placeOrder(app);
+    await waitFor('event handled after reconnecting', async () => (await effectsOf(event.data.orderId)) === 1, {
+      timeoutMs: 30_000,
+    });
+  });
+
+  const purgeDlq = () => probe.purge(`${QUEUE}.dlq`);
+});

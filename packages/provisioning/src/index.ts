@@ -1,0 +1,4 @@
+export * from './store-settings';
+export { provisionServiceDatabase, dropNamespaceDatabases, derivedPassword } from './postgres';
+export { RabbitManagement } from './rabbitmq';
+export { migrate } from './migrate';

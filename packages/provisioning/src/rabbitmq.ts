@@ -1,0 +1,56 @@
+/** Thin client of the RabbitMQ management HTTP API (the plugin `rabbitmq_management`). */
+export class RabbitManagement {
+  private readonly base: string;
+  private readonly authorization: string;
+
+  constructor(managementUrl: string) {
+    const url = new URL(managementUrl);
+    this.authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username || 'guest')}:${decodeURIComponent(url.password || 'guest')}`).toString('base64')}`;
+    url.username = '';
+    url.password = '';
+    this.base = url.toString().replace(/\/$/, '');
+  }
+
+  async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.base}/api${path}`, {
+      method,
+      headers: { authorization: this.authorization, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok && !(method === 'DELETE' && response.status === 404)) {
+      throw new Error(`RabbitMQ management ${method} ${path}: ${response.status} ${await response.text()}`);
+    }
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** Creates the vhost (idempotent) and gives `user` full permissions on it. */
+  async ensureVhost(vhost: string, user: string): Promise<void> {
+    const v = encodeURIComponent(vhost);
+    await this.request('PUT', `/vhosts/${v}`, { description: 'Loja store', default_queue_type: 'quorum' });
+    await this.request('PUT', `/permissions/${v}/${encodeURIComponent(user)}`, {
+      configure: '.*',
+      write: '.*',
+      read: '.*',
+    });
+  }
+
+  async deleteVhost(vhost: string): Promise<void> {
+    await this.request('DELETE', `/vhosts/${encodeURIComponent(vhost)}`);
+  }
+
+  async queues(
+    vhost: string,
+  ): Promise<Array<{ name: string; messages?: number; messages_ready?: number; consumers?: number }>> {
+    return this.request('GET', `/queues/${encodeURIComponent(vhost)}?columns=name,messages,messages_ready,consumers`);
+  }
+
+  async connections(vhost: string): Promise<Array<{ name: string; client_properties?: { connection_name?: string } }>> {
+    return this.request('GET', `/vhosts/${encodeURIComponent(vhost)}/connections`);
+  }
+
+  /** Closes a client connection from the server side, as a broker restart or network cut would. */
+  async closeConnection(name: string): Promise<void> {
+    await this.request('DELETE', `/connections/${encodeURIComponent(name)}`);
+  }
+}

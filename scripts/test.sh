@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test of the store against the local PostgreSQL and RabbitMQ: `npm test`.
+# Installs dependencies, starts the servers if they are down, builds, then runs unit, integration and
+# end-to-end tests (each test file in databases and a vhost of its own). Ends with `N passed, N failed`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 NEXT_TELEMETRY_DISABLED=1
+
+step() { printf '\n==> %s\n' "$*"; }
+die() { printf '\nERROR: %s\n' "$*" >&2; exit 1; }
+
+step "prerequisites"
+command -v node >/dev/null || die "node is not installed (Node.js 20.19+ is required)"
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
+  || die "Node.js 20.19+ is required, found $(node --version)"
+bash scripts/ensure-servers.sh
+
+step "dependencies"
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+else
+  echo "node_modules up to date"
+fi
+
+step "build, typecheck, lint"
+npx turbo run build typecheck --output-logs=errors-only
+npx eslint . --max-warnings=0
+
+step "tests"
+rm -rf .test-results
+set +e
+npx vitest run "$@"
+status=$?
+set -e
+node scripts/test-summary.mjs .test-results/vitest.json || status=1
+exit $status
