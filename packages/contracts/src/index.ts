@@ -16,3 +16,4 @@ export { PagamentoRejeitado } from './events/pagamento-rejeitado';
 export { PedidoCancelado } from './events/pedido-cancelado';
 export { PedidoEmPreparo } from './events/pedido-em-preparo';
 export { PedidoEnviado } from './events/pedido-enviado';
+export { CONSUMER_QUEUES, EVENTS_EXCHANGE, routingKeysOf, type ConsumerQueueName } from './topology';

@@ -13,3 +13,4 @@ export {
   originalQueueOfDeadLetterQueue,
 } from './topology/queue-names';
 export type { SqlExecutor, TransactionRunner } from './transaction';
+export { declareStoreTopology } from './topology/declare-store-topology';

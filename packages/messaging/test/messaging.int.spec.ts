@@ -93,11 +93,9 @@ describe('messaging: outbox → broker → inbox, on real PostgreSQL and RabbitM
     const sentinel = await placeOrder(app);
     await waitFor('later event handled', async () => (await effectsOf(sentinel.data.orderId)) === 1);
     expect(
-      await app
-        .get(PrismaService)
-        .outboxMessage.count({
-          where: { id: { not: sentinel.id }, envelope: { path: ['data', 'orderId'], equals: data.orderId } },
-        }),
+      await app.get(PrismaService).outboxMessage.count({
+        where: { id: { not: sentinel.id }, envelope: { path: ['data', 'orderId'], equals: data.orderId } },
+      }),
     ).toBe(0);
     expect(await effectsOf(data.orderId)).toBe(0);
   });

@@ -7,7 +7,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { InvalidEventError, parseEvent, type AnyEvent, type EventDefinition } from '@loja/contracts';
+import { CONSUMER_QUEUES, InvalidEventError, parseEvent, type AnyEvent, type EventDefinition } from '@loja/contracts';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { PermanentEventError } from '../errors';
 import { Headers, type DeadLetterReason } from '../headers';
@@ -101,6 +101,22 @@ export class EventConsumers implements OnApplicationBootstrap, BeforeApplication
           name: `${instance.constructor.name}.${methodName}`,
         });
         this.queues.set(meta.queue, queue);
+      }
+    }
+    this.checkAgainstStoreTopology();
+  }
+
+  /** A store queue must take exactly the events the contracts' topology lists for it: fail at boot otherwise. */
+  private checkAgainstStoreTopology(): void {
+    const topology = CONSUMER_QUEUES as Record<string, readonly string[]>;
+    for (const queue of this.queues.values()) {
+      const expected = topology[queue.name];
+      if (!expected) continue;
+      const actual = [...queue.handlers.keys()].sort();
+      if (actual.join() !== [...expected].sort().join()) {
+        throw new Error(
+          `queue ${queue.name} handles [${actual.join(', ')}] but the store topology lists [${[...expected].sort().join(', ')}]`,
+        );
       }
     }
   }

@@ -1,0 +1,42 @@
+import { ALL_EVENTS } from './catalog';
+
+/**
+ * Every consumer queue of the store and the events it takes. Services declare their own queues when
+ * they start; this list lets the store (and compose's broker definitions) declare them all *before*
+ * any service publishes, so an event published while its consumer is still starting is never dropped.
+ * Each service's handlers are checked against it by that service's tests.
+ */
+export const CONSUMER_QUEUES = {
+  'orders.catalog-replica': ['ProdutoAtualizado'],
+  'orders.track-order': [
+    'EstoqueReservado',
+    'EstoqueIndisponivel',
+    'PagamentoAprovado',
+    'PagamentoRejeitado',
+    'EstoqueLiberado',
+    'PedidoEmPreparo',
+    'PedidoEnviado',
+  ],
+  'inventory.reserve-stock': ['PedidoCriado'],
+  'inventory.commit-stock': ['PagamentoAprovado'],
+  'inventory.release-stock': ['PagamentoRejeitado', 'PedidoCancelado'],
+  'payments.record-payment-details': ['PedidoCriado'],
+  'payments.charge-order': ['EstoqueReservado'],
+  'logistics.record-shipping-address': ['PedidoCriado'],
+  'logistics.prepare-shipment': ['PagamentoAprovado'],
+  'notifications.email-customer': ['PedidoCriado', 'PagamentoAprovado', 'PedidoEnviado', 'PedidoCancelado'],
+} as const satisfies Record<string, ReadonlyArray<(typeof ALL_EVENTS)[number]['type']>>;
+
+export type ConsumerQueueName = keyof typeof CONSUMER_QUEUES;
+
+/** The routing keys a queue is bound with, from the events it takes. */
+export function routingKeysOf(queue: ConsumerQueueName): string[] {
+  return CONSUMER_QUEUES[queue].map((type) => {
+    const definition = ALL_EVENTS.find((d) => d.type === type);
+    if (!definition) throw new Error(`unknown event ${type}`);
+    return definition.routingKey;
+  });
+}
+
+/** The topic exchange of domain events. */
+export const EVENTS_EXCHANGE = 'loja.events';

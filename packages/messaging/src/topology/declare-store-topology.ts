@@ -1,0 +1,31 @@
+import amqp from 'amqplib';
+import { CONSUMER_QUEUES, EVENTS_EXCHANGE, routingKeysOf, type ConsumerQueueName } from '@loja/contracts';
+import { consumerQueueArguments, deadLetterQueueArguments } from './queue-arguments';
+import { deadLetterQueueName } from './queue-names';
+
+/**
+ * Declares the events exchange and every consumer queue of the store with its bindings and DLQ,
+ * exactly as the services declare them, before any service starts: an event published while its
+ * consumer is still booting then waits in its queue instead of being dropped as unroutable.
+ * (Retry queues depend on each service's retry settings; the services declare those themselves.)
+ */
+export async function declareStoreTopology(
+  amqpUrl: string,
+  { exchange = EVENTS_EXCHANGE, deliveryLimit = 20 }: { exchange?: string; deliveryLimit?: number } = {},
+): Promise<string[]> {
+  const connection = await amqp.connect(amqpUrl);
+  try {
+    const channel = await connection.createChannel();
+    await channel.assertExchange(exchange, 'topic', { durable: true });
+    const queues = Object.keys(CONSUMER_QUEUES) as ConsumerQueueName[];
+    for (const queue of queues) {
+      await channel.assertQueue(queue, { durable: true, arguments: consumerQueueArguments(queue, deliveryLimit) });
+      for (const key of routingKeysOf(queue)) await channel.bindQueue(queue, exchange, key);
+      await channel.assertQueue(deadLetterQueueName(queue), { durable: true, arguments: deadLetterQueueArguments() });
+    }
+    await channel.close();
+    return queues;
+  } finally {
+    await connection.close();
+  }
+}

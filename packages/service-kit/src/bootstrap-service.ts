@@ -1,0 +1,47 @@
+import { ConsoleLogger, type INestApplication, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DomainErrorFilter } from './domain-error.filter';
+
+export interface ServiceSettings {
+  /** Name in every log line. */
+  service: string;
+  defaultPort: number;
+  /** Largest accepted request body (JSON). */
+  bodyLimit?: string;
+  /** Extra setup before listening (OpenAPI docs, for example). */
+  configure?: (app: NestExpressApplication) => void | Promise<void>;
+}
+
+/** Creates the service's HTTP app the way every service needs it; used by main.ts and the tests. */
+export async function createServiceApp(
+  module: Type<unknown>,
+  settings: ServiceSettings,
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, {
+    // One JSON object per line: what log shippers expect; handlers add orderId and eventId to it.
+    logger: new ConsoleLogger(settings.service, { json: true, logLevels: logLevels() }),
+    bodyParser: false,
+  });
+  app.useBodyParser('json', { limit: settings.bodyLimit ?? '64kb', strict: false });
+  app.useGlobalFilters(new DomainErrorFilter());
+  app.enableShutdownHooks();
+  await settings.configure?.(app);
+  return app;
+}
+
+/** main.ts of a service: create, listen on PORT, stop gracefully on SIGTERM/SIGINT. */
+export async function bootstrapService(module: Type<unknown>, settings: ServiceSettings): Promise<INestApplication> {
+  const app = await createServiceApp(module, settings);
+  const port = Number(process.env.PORT ?? settings.defaultPort);
+  await app.listen(port);
+  new ConsoleLogger(settings.service, { json: true }).log({ msg: 'listening', port });
+  return app;
+}
+
+function logLevels(): Array<'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal'> {
+  const level = process.env.LOG_LEVEL ?? 'log';
+  const order = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'] as const;
+  const from = Math.max(0, order.indexOf(level as (typeof order)[number]));
+  return order.slice(from) as Array<(typeof order)[number]>;
+}

@@ -1,0 +1,54 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError } from './domain-error';
+
+/**
+ * The one place errors become HTTP responses: `{ statusCode, code, message, errors? }`.
+ * DomainErrors keep their status; Nest's HttpExceptions (404 route, 413 body too large, bad JSON) keep
+ * theirs; anything else is a 500 and is logged, never leaked.
+ */
+@Catch()
+export class DomainErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    if (error instanceof DomainError) {
+      response.status(error.httpStatus).json({
+        statusCode: error.httpStatus,
+        code: error.code,
+        message: error.message,
+        ...(error.details !== undefined ? { errors: error.details } : {}),
+      });
+      return;
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      const body = error.getResponse();
+      const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? error.message);
+      response.status(status).json({ statusCode: status, code: httpCode(status), message });
+      return;
+    }
+    // body-parser errors (malformed JSON, body too large, bad charset) carry their own status
+    const status =
+      (error as { status?: number; statusCode?: number })?.status ?? (error as { statusCode?: number })?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      response.status(status).json({ statusCode: status, code: httpCode(status), message: (error as Error).message });
+      return;
+    }
+    this.logger.error({ msg: 'unhandled error', error: (error as Error)?.stack ?? String(error) });
+    response.status(500).json({ statusCode: 500, code: 'INTERNAL_ERROR', message: 'internal error' });
+  }
+}
+
+function httpCode(status: number): string {
+  const codes: Record<number, string> = {
+    400: 'BAD_REQUEST',
+    404: 'NOT_FOUND',
+    405: 'METHOD_NOT_ALLOWED',
+    409: 'CONFLICT',
+    413: 'PAYLOAD_TOO_LARGE',
+    415: 'UNSUPPORTED_MEDIA_TYPE',
+  };
+  return codes[status] ?? `HTTP_${status}`;
+}

@@ -1,0 +1,4 @@
+export { bootstrapService, createServiceApp, type ServiceSettings } from './bootstrap-service';
+export { DomainError, InvalidRequestError, type FieldError } from './domain-error';
+export { DomainErrorFilter } from './domain-error.filter';
+export { parseRequest } from './parse-request';
