@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/** Inventory's own settings (messaging reads RABBITMQ_URL and the MESSAGING_* ones itself). */
+const InventoryEnv = z.object({
+  DATABASE_URL: z.string().min(1),
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  /** When set, POST /products/:sku/restock requires header `x-admin-token` with this value. */
+  INVENTORY_ADMIN_TOKEN: z.string().min(1).optional(),
+});
+
+export type InventoryConfig = z.infer<typeof InventoryEnv>;
+
+export function inventoryConfigFromEnv(env: NodeJS.ProcessEnv = process.env): InventoryConfig {
+  const parsed = InventoryEnv.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(
+      `invalid inventory configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
+
+export const INVENTORY_CONFIG = Symbol('INVENTORY_CONFIG');

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { EstoqueLiberado, PagamentoRejeitado, PedidoCancelado, type EventOf } from '@loja/contracts';
+import { HandleEvent, OutboxService } from '@loja/messaging';
+import type { Tx } from '../../prisma/prisma.service';
+import { ProductChanges } from '../../products/product-changes';
+import { ProductRepository } from '../../products/product.repository';
+import { ReservationRepository } from '../reservation.repository';
+
+/**
+ * Compensation: PagamentoRejeitado, or PedidoCancelado while stock is held → the reservation goes
+ * back to stock, exactly once (both events arrive for a rejected payment; the first one releases,
+ * the second finds the reservation RELEASED and does nothing).
+ */
+@Injectable()
+export class ReleaseStock {
+  constructor(
+    private readonly products: ProductRepository,
+    private readonly reservations: ReservationRepository,
+    private readonly changes: ProductChanges,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  @HandleEvent(PagamentoRejeitado, { queue: 'inventory.release-stock' })
+  onPaymentRejected(event: EventOf<typeof PagamentoRejeitado>, tx: Tx): Promise<void> {
+    return this.release(event, tx, 'PAYMENT_REJECTED');
+  }
+
+  @HandleEvent(PedidoCancelado, { queue: 'inventory.release-stock' })
+  onOrderCancelled(event: EventOf<typeof PedidoCancelado>, tx: Tx): Promise<void> {
+    return this.release(event, tx, event.data.reason === 'PAYMENT_REJECTED' ? 'PAYMENT_REJECTED' : 'ORDER_CANCELLED');
+  }
+
+  private async release(
+    event: EventOf<typeof PagamentoRejeitado> | EventOf<typeof PedidoCancelado>,
+    tx: Tx,
+    reason: 'PAYMENT_REJECTED' | 'ORDER_CANCELLED',
+  ): Promise<void> {
+    const { orderId } = event.data;
+    const reservation = await this.reservations.lock(tx, orderId);
+    if (reservation?.status !== 'HELD') return;
+    await this.products.lockStock(
+      tx,
+      reservation.lines.map((line) => line.sku),
+    );
+    for (const line of reservation.lines) {
+      const product = await this.products.adjustStock(tx, line.sku, line.quantity);
+      await this.changes.announce(tx, product, { causedBy: event });
+    }
+    await this.reservations.setStatus(tx, orderId, 'RELEASED');
+    await this.outbox.add(tx, EstoqueLiberado, { orderId, lines: reservation.lines, reason }, { causedBy: event });
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Reservation rules, plain TypeScript: an order takes every line or nothing.
+ */
+export interface RequestedLine {
+  sku: string;
+  quantity: number;
+}
+
+export interface Shortage {
+  sku: string;
+  requested: number;
+  available: number;
+}
+
+export type StockPlan = { kind: 'reserve'; lines: RequestedLine[] } | { kind: 'unavailable'; missing: Shortage[] };
+
+/** Adds up lines of the same SKU, sorted by SKU (the order rows are locked in, to avoid deadlocks). */
+export function mergeLines(lines: RequestedLine[]): RequestedLine[] {
+  const totals = new Map<string, number>();
+  for (const { sku, quantity } of lines) totals.set(sku, (totals.get(sku) ?? 0) + quantity);
+  return [...totals].map(([sku, quantity]) => ({ sku, quantity })).sort((a, b) => a.sku.localeCompare(b.sku));
+}
+
+/** All lines if every SKU has enough available stock; otherwise every line that falls short. */
+export function planReservation(lines: RequestedLine[], available: ReadonlyMap<string, number>): StockPlan {
+  const merged = mergeLines(lines);
+  const missing = merged
+    .map(({ sku, quantity }) => ({ sku, requested: quantity, available: available.get(sku) ?? 0 }))
+    .filter((line) => line.available < line.requested);
+  return missing.length ? { kind: 'unavailable', missing } : { kind: 'reserve', lines: merged };
+}
