@@ -57,21 +57,19 @@ export async function provisionServiceDatabase(adminUrl: string, namespace: stri
   return withDatabase(adminUrl, database, { user: role, password });
 }
 
-/** Drops every database and role of a namespace (tests clean up after themselves with this). */
+/**
+ * Drops every database and role of a namespace (tests clean up after themselves with this): names of
+ * the form `<namespace>_<service>`, where a service name has no underscore, so dropping `loja` never
+ * touches a store named `loja_demo`.
+ */
 export async function dropNamespaceDatabases(adminUrl: string, namespace: string): Promise<void> {
+  const pattern = `^${namespace.replace(/[^a-z0-9_]/g, '')}_[a-z0-9-]+$`;
   await withAdmin(adminUrl, async (client) => {
-    const prefix = `${namespace}_`;
-    const { rows } = await client.query<{ datname: string }>(
-      'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
-      [prefix],
-    );
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname ~ $1', [pattern]);
     for (const { datname } of rows) {
       await client.query(`DROP DATABASE IF EXISTS ${ident(datname)} WITH (FORCE)`);
     }
-    const roles = await client.query<{ rolname: string }>(
-      'SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1)',
-      [prefix],
-    );
+    const roles = await client.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname ~ $1', [pattern]);
     for (const { rolname } of roles.rows) await client.query(`DROP ROLE IF EXISTS ${ident(rolname)}`);
   });
 }

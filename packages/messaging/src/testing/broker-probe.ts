@@ -12,6 +12,8 @@ export class BrokerProbe {
 
   static async connect(url: string): Promise<BrokerProbe> {
     const connection = await amqp.connect(url);
+    // A broker restart during a test closes this connection; the test reconnects, it must not crash.
+    connection.on('error', () => undefined);
     const channel = await connection.createConfirmChannel();
     return new BrokerProbe(connection, channel);
   }

@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { MessagingModule, messagingOptionsFromEnv } from '@loja/messaging';
+import { Mailer } from './mail/mailer.service';
+import { EmailCustomerService } from './notifications/email-customer/email-customer.service';
+import { EmailCustomerOnPagamentoAprovado } from './notifications/email-customer/pagamento-aprovado.handler';
+import { EmailCustomerOnPedidoCancelado } from './notifications/email-customer/pedido-cancelado.handler';
+import { EmailCustomerOnPedidoCriado } from './notifications/email-customer/pedido-criado.handler';
+import { EmailCustomerOnPedidoEnviado } from './notifications/email-customer/pedido-enviado.handler';
+import { ListNotificationsController } from './notifications/list-notifications/list-notifications.http.controller';
+import { NotificationRepository } from './notifications/notification.repository';
+import { OrderContactRepository } from './notifications/order-contact.repository';
+import { PrismaModule } from './prisma/prisma.module';
+import { PrismaService } from './prisma/prisma.service';
+
+@Module({
+  imports: [
+    PrismaModule,
+    MessagingModule.forRoot(
+      messagingOptionsFromEnv({ service: 'notifications', imports: [PrismaModule], prisma: PrismaService }),
+    ),
+  ],
+  controllers: [ListNotificationsController],
+  providers: [
+    Mailer,
+    OrderContactRepository,
+    NotificationRepository,
+    EmailCustomerService,
+    EmailCustomerOnPedidoCriado,
+    EmailCustomerOnPagamentoAprovado,
+    EmailCustomerOnPedidoEnviado,
+    EmailCustomerOnPedidoCancelado,
+  ],
+})
+export class AppModule {}
