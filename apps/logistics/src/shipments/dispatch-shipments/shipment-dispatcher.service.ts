@@ -1,0 +1,139 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { PedidoEnviado } from '@loja/contracts';
+import { OutboxService } from '@loja/messaging';
+import { LOGISTICS_CONFIG, type LogisticsConfig } from '../../config/logistics.config';
+import { PrismaService } from '../../prisma/prisma.service';
+import { ShipmentRepository } from '../shipment.repository';
+import { CARRIER, trackingCodeFor } from '../tracking-code';
+import { ShipmentDueListener } from './shipment-due.listener';
+
+/** Longest timer Node accepts; a later due time is left to the sweep. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Ships due shipments: claims PREPARING rows whose ship_after has passed (FOR UPDATE SKIP LOCKED, so
+ * any number of replicas can run it), sets them SHIPPED with carrier and tracking code, and adds
+ * PedidoEnviado, all in one transaction. Runs every LOGISTICS_DISPATCH_INTERVAL_MS, at start (what
+ * fell due while the service was down), and on a timer at the due time of every shipment created
+ * (announced after its commit), so SHIPPING_DELAY_MS=0 ships at once.
+ */
+@Injectable()
+export class ShipmentDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(ShipmentDispatcher.name);
+  private readonly listener: ShipmentDueListener;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private interval: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private dispatchAgain = false;
+  private stopped = true;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly shipments: ShipmentRepository,
+    private readonly outbox: OutboxService,
+    @Inject(LOGISTICS_CONFIG) private readonly config: LogisticsConfig,
+  ) {
+    this.listener = new ShipmentDueListener(
+      config.DATABASE_URL,
+      (shipAfter) => this.dispatchAt(shipAfter),
+      () => this.requestDispatch(),
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.stopped = false;
+    this.listener.start();
+    this.interval = setInterval(() => this.requestDispatch(), this.config.LOGISTICS_DISPATCH_INTERVAL_MS);
+    this.interval.unref();
+    this.requestDispatch();
+  }
+
+  /** Before messaging drains and flushes the outbox: no new dispatch, the one running finishes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.interval);
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await this.listener.stop();
+    await this.running;
+  }
+
+  /** Dispatches when `shipAfter` comes (at once if it has passed). */
+  dispatchAt(shipAfter: Date): void {
+    if (this.stopped) return;
+    const delayMs = Math.max(0, shipAfter.getTime() - Date.now());
+    if (delayMs > MAX_TIMER_MS) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.requestDispatch();
+    }, delayMs);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  /** Dispatches now, or right after the dispatch in progress (coalesces timers and sweeps). */
+  requestDispatch(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.dispatchAgain = true;
+      return;
+    }
+    this.running = this.dispatchUntilDone().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  private async dispatchUntilDone(): Promise<void> {
+    do {
+      this.dispatchAgain = false;
+      try {
+        while (!this.stopped && (await this.dispatchBatch()) === this.config.LOGISTICS_DISPATCH_BATCH_SIZE) {
+          // a full batch: there may be more
+        }
+      } catch (error) {
+        // Database unavailable or a conflict: nothing was shipped, the next sweep tries again.
+        this.logger.warn({ msg: 'shipment dispatch failed', error: (error as Error).message });
+        return;
+      }
+    } while (this.dispatchAgain && !this.stopped);
+  }
+
+  /** Ships one batch of due shipments; returns how many it claimed. */
+  private dispatchBatch(): Promise<number> {
+    return this.prisma.$transaction(async (tx) => {
+      const due = await this.shipments.claimDue(tx, this.config.LOGISTICS_DISPATCH_BATCH_SIZE);
+      for (const shipment of due) {
+        const shipped = await this.shipments.markShipped(tx, shipment.id, {
+          carrier: CARRIER,
+          trackingCode: trackingCodeFor(shipment.number),
+          shippedAt: new Date(),
+        });
+        await this.outbox.add(
+          tx,
+          PedidoEnviado,
+          {
+            orderId: shipment.orderId,
+            shipmentId: shipment.id,
+            carrier: shipped.carrier!,
+            trackingCode: shipped.trackingCode!,
+            shippedAt: shipped.shippedAt!.toISOString(),
+          },
+          { correlationId: shipment.orderId, causationId: shipment.preparedEventId },
+        );
+        this.logger.log({
+          msg: 'shipment shipped',
+          orderId: shipment.orderId,
+          shipmentId: shipment.id,
+          trackingCode: shipped.trackingCode,
+        });
+      }
+      return due.length;
+    });
+  }
+}

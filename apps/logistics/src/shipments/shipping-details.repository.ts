@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import type { ShippingAddress, StockLine } from '@loja/contracts';
+import type { z } from 'zod';
+import type { Tx } from '../prisma/prisma.service';
+
+export interface ShippingDetails {
+  orderId: string;
+  shippingAddress: z.infer<typeof ShippingAddress>;
+  lines: Array<z.infer<typeof StockLine>>;
+}
+
+/** The only place that reads and writes shipping details. */
+@Injectable()
+export class ShippingDetailsRepository {
+  /** Keeps the first details recorded for an order; later ones for the same order change nothing. */
+  async record(tx: Tx, details: ShippingDetails): Promise<boolean> {
+    const { count } = await tx.shippingDetails.createMany({
+      data: [{ orderId: details.orderId, shippingAddress: details.shippingAddress, lines: details.lines }],
+      skipDuplicates: true,
+    });
+    return count === 1;
+  }
+
+  /**
+   * Whether the order's details are known, their row locked until the transaction ends: two payments
+   * announced for the same order are prepared one after the other, in any number of processes.
+   */
+  async lock(tx: Tx, orderId: string): Promise<boolean> {
+    const rows = await tx.$queryRawUnsafe<Array<{ order_id: string }>>(
+      'SELECT order_id FROM shipping_details WHERE order_id = $1::uuid FOR UPDATE',
+      orderId,
+    );
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { MessagingModule, messagingOptionsFromEnv } from '@loja/messaging';
+import { PAYMENTS_CONFIG, type PaymentsConfig } from './config/payments.config';
+import { ChargeOrderOnEstoqueReservado } from './payments/charge-order/charge-order.handler';
+import { SimulatedGateway } from './payments/gateway/simulated-gateway';
+import { ListPaymentsController } from './payments/list-payments/list-payments.http.controller';
+import { PaymentIntentRepository } from './payments/payment-intent.repository';
+import { PaymentRepository } from './payments/payment.repository';
+import { RecordPaymentDetailsOnPedidoCriado } from './payments/record-payment-details/record-payment-details.handler';
+import { PrismaModule } from './prisma/prisma.module';
+import { PrismaService } from './prisma/prisma.service';
+
+@Module({
+  imports: [
+    PrismaModule,
+    MessagingModule.forRoot(
+      messagingOptionsFromEnv({ service: 'payments', imports: [PrismaModule], prisma: PrismaService }),
+    ),
+  ],
+  controllers: [ListPaymentsController],
+  providers: [
+    {
+      provide: SimulatedGateway,
+      inject: [PAYMENTS_CONFIG],
+      useFactory: (config: PaymentsConfig) =>
+        new SimulatedGateway({
+          amountLimitCents: config.PAYMENTS_AMOUNT_LIMIT_CENTS,
+          flakyFailures: config.PAYMENTS_FLAKY_FAILURES,
+        }),
+    },
+    PaymentIntentRepository,
+    PaymentRepository,
+    RecordPaymentDetailsOnPedidoCriado,
+    ChargeOrderOnEstoqueReservado,
+  ],
+})
+export class AppModule {}

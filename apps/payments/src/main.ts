@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { bootstrapService } from '@loja/service-kit';
+import { AppModule } from './app.module';
+
+void bootstrapService(AppModule, { service: 'payments', defaultPort: 3002 });

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import type { PaymentRejectionReason } from '@loja/contracts';
+
+/**
+ * A card gateway simulated in-process, with deterministic rules so every outcome of the saga can be
+ * produced on purpose (README, "Simulated gateway"). Rules, first match wins:
+ *
+ * 1. `tok_gateway_down`: the gateway is always unavailable (GatewayUnavailableError).
+ * 2. `tok_flaky`: unavailable on the first `flakyFailures` calls for an order in this process, then
+ *    the rules below apply.
+ * 3. amount above `amountLimitCents`: rejected, AMOUNT_LIMIT_EXCEEDED.
+ * 4. `tok_declined`: rejected, CARD_DECLINED.
+ * 5. `tok_insufficient_funds`: rejected, INSUFFICIENT_FUNDS.
+ * 6. any other token: approved, with an authorization code derived from the order and amount.
+ */
+export const TEST_CARD_TOKENS = {
+  gatewayDown: 'tok_gateway_down',
+  flaky: 'tok_flaky',
+  declined: 'tok_declined',
+  insufficientFunds: 'tok_insufficient_funds',
+} as const;
+
+export interface GatewaySettings {
+  amountLimitCents: number;
+  flakyFailures: number;
+}
+
+export interface ChargeRequest {
+  orderId: string;
+  amountCents: number;
+  cardToken: string;
+}
+
+export type ChargeResult =
+  { status: 'APPROVED'; authorizationCode: string } | { status: 'REJECTED'; reason: PaymentRejectionReason };
+
+/** The gateway did not answer: nothing was charged, trying again later may succeed. */
+export class GatewayUnavailableError extends Error {
+  override readonly name = 'GatewayUnavailableError';
+}
+
+export class SimulatedGateway {
+  /** Unavailable answers given so far per `tok_flaky` order (this process only, by design). */
+  private readonly flakyCalls = new Map<string, number>();
+
+  constructor(private readonly settings: GatewaySettings) {}
+
+  charge(request: ChargeRequest): ChargeResult {
+    const { orderId, amountCents, cardToken } = request;
+    if (cardToken === TEST_CARD_TOKENS.gatewayDown) {
+      throw new GatewayUnavailableError('payment gateway unavailable');
+    }
+    if (cardToken === TEST_CARD_TOKENS.flaky) {
+      const calls = this.flakyCalls.get(orderId) ?? 0;
+      if (calls < this.settings.flakyFailures) {
+        this.flakyCalls.set(orderId, calls + 1);
+        throw new GatewayUnavailableError(
+          `payment gateway unavailable (call ${calls + 1} of ${this.settings.flakyFailures} failing)`,
+        );
+      }
+    }
+    if (amountCents > this.settings.amountLimitCents) return { status: 'REJECTED', reason: 'AMOUNT_LIMIT_EXCEEDED' };
+    if (cardToken === TEST_CARD_TOKENS.declined) return { status: 'REJECTED', reason: 'CARD_DECLINED' };
+    if (cardToken === TEST_CARD_TOKENS.insufficientFunds) return { status: 'REJECTED', reason: 'INSUFFICIENT_FUNDS' };
+    return { status: 'APPROVED', authorizationCode: authorizationCodeFor(orderId, amountCents) };
+  }
+}
+
+/** Six upper-case hex characters, always the same for the same order and amount. */
+export function authorizationCodeFor(orderId: string, amountCents: number): string {
+  return createHash('sha256').update(`${orderId}:${amountCents}`).digest('hex').slice(0, 6).toUpperCase();
+}

@@ -1,0 +1,28 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { PedidoCriado, type EventOf } from '@loja/contracts';
+import { HandleEvent } from '@loja/messaging';
+import type { Tx } from '../../prisma/prisma.service';
+import { PaymentIntentRepository } from '../payment-intent.repository';
+
+/** PedidoCriado → keep what the order will be charged, until its stock is reserved. Once per order. */
+@Injectable()
+export class RecordPaymentDetailsOnPedidoCriado {
+  private readonly logger = new Logger(RecordPaymentDetailsOnPedidoCriado.name);
+
+  constructor(private readonly intents: PaymentIntentRepository) {}
+
+  @HandleEvent(PedidoCriado, { queue: 'payments.record-payment-details' })
+  async handle(event: EventOf<typeof PedidoCriado>, tx: Tx): Promise<void> {
+    const { orderId, totalCents, currency, payment, customer } = event.data;
+    const recorded = await this.intents.record(tx, {
+      orderId,
+      amountCents: totalCents,
+      currency,
+      cardToken: payment.cardToken,
+      customerId: customer.id,
+    });
+    if (!recorded) {
+      this.logger.log({ msg: 'payment details already recorded', orderId, eventId: event.id });
+    }
+  }
+}
