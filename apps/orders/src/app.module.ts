@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { MessagingModule, messagingOptionsFromEnv } from '@loja/messaging';
+import { CatalogRepository } from './catalog/catalog.repository';
+import { ListProductsController } from './catalog/list-products/list-products.http.controller';
+import { ReplicateProductOnProdutoAtualizado } from './catalog/replicate-product/replicate-product.handler';
+import { GetOrderController } from './orders/get-order/get-order.http.controller';
+import { ListOrdersController } from './orders/list-orders/list-orders.http.controller';
+import { OrderRepository } from './orders/order.repository';
+import { PlaceOrderController } from './orders/place-order/place-order.http.controller';
+import { PlaceOrderService } from './orders/place-order/place-order.service';
+import { TrackOrderOnSagaEvents } from './orders/track-order/track-order.handler';
+import { TrackOrderService } from './orders/track-order/track-order.service';
+import { PrismaModule } from './prisma/prisma.module';
+import { PrismaService } from './prisma/prisma.service';
+
+@Module({
+  imports: [
+    PrismaModule,
+    MessagingModule.forRoot(
+      messagingOptionsFromEnv({ service: 'orders', imports: [PrismaModule], prisma: PrismaService }),
+    ),
+  ],
+  controllers: [PlaceOrderController, ListOrdersController, GetOrderController, ListProductsController],
+  providers: [
+    CatalogRepository,
+    ReplicateProductOnProdutoAtualizado,
+    OrderRepository,
+    PlaceOrderService,
+    TrackOrderService,
+    TrackOrderOnSagaEvents,
+  ],
+})
+export class AppModule {}

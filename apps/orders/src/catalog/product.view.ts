@@ -1,0 +1,25 @@
+import { AmountCents, Currency, Sku } from '@loja/contracts';
+import { z } from 'zod';
+import type { CatalogProduct } from '../generated/prisma/client';
+
+/** A product as Orders knows it (the replica): what can be ordered, at which price. */
+export const ProductView = z.object({
+  sku: Sku,
+  name: z.string(),
+  priceCents: AmountCents,
+  currency: Currency,
+  stockAvailable: z.number().int().nonnegative(),
+  revision: z.number().int().positive(),
+});
+export type ProductView = z.infer<typeof ProductView>;
+
+export function toProductView(product: CatalogProduct): ProductView {
+  return {
+    sku: product.sku,
+    name: product.name,
+    priceCents: product.priceCents,
+    currency: 'BRL',
+    stockAvailable: product.stockAvailable,
+    revision: product.revision,
+  };
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** Orders' own settings (messaging reads RABBITMQ_URL and the MESSAGING_* ones itself). */
+const OrdersEnv = z.object({
+  DATABASE_URL: z.string().min(1),
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+});
+
+export type OrdersConfig = z.infer<typeof OrdersEnv>;
+
+export function ordersConfigFromEnv(env: NodeJS.ProcessEnv = process.env): OrdersConfig {
+  const parsed = OrdersEnv.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(
+      `invalid orders configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
+
+export const ORDERS_CONFIG = Symbol('ORDERS_CONFIG');

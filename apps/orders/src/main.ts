@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+import { bootstrapService } from '@loja/service-kit';
+import { AppModule } from './app.module';
+import { configureApp } from './configure-app';
+
+void bootstrapService(AppModule, { service: 'orders', defaultPort: 3000, configure: configureApp });

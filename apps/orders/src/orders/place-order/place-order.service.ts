@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { AmountCents, PedidoCriado } from '@loja/contracts';
+import { OutboxService } from '@loja/messaging';
+import { DomainError } from '@loja/service-kit';
+import { CatalogRepository } from '../../catalog/catalog.repository';
+import { PrismaService } from '../../prisma/prisma.service';
+import { priceOrder } from '../order';
+import { OrderRepository } from '../order.repository';
+import { toOrderView, type OrderView } from '../order.view';
+import type { PlaceOrderRequest } from './place-order.request';
+import { requestHash } from './request-hash';
+
+export interface PlacedOrder {
+  order: OrderView;
+  /** True when an earlier request with the same Idempotency-Key and body had placed it. */
+  replayed: boolean;
+}
+
+/** Under load, wait for a pooled connection rather than fail the request after Prisma's 2 s default. */
+const PLACE_ORDER_TRANSACTION = { maxWait: 10_000, timeout: 20_000 };
+
+/** Thrown inside the transaction to roll it back when a concurrent request won the same key. */
+class IdempotencyKeyTaken extends Error {}
+
+/**
+ * Places an order: prices it from the catalogue replica and writes the order, its first timeline
+ * entry, PedidoCriado (outbox) and the Idempotency-Key in one transaction.
+ */
+@Injectable()
+export class PlaceOrderService {
+  private readonly logger = new Logger(PlaceOrderService.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly orders: OrderRepository,
+    private readonly catalog: CatalogRepository,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  async execute(request: PlaceOrderRequest, idempotencyKey?: string): Promise<PlacedOrder> {
+    const idempotency = idempotencyKey ? { key: idempotencyKey, hash: requestHash(request) } : undefined;
+    if (idempotency) {
+      const earlier = await this.replay(idempotency.key, idempotency.hash);
+      if (earlier) return earlier;
+    }
+
+    const catalog = await this.catalog.findBySkus(request.items.map((item) => item.sku));
+    const priced = priceOrder(request.items, catalog);
+    if (priced.kind === 'unknown-skus') {
+      throw new DomainError(
+        'UNKNOWN_SKU',
+        `unknown SKU: ${priced.indexes.map((i) => request.items[i]!.sku).join(', ')}`,
+        422,
+        priced.indexes.map((i) => ({
+          field: `items.${i}.sku`,
+          message: `no product ${request.items[i]!.sku} in the catalogue`,
+        })),
+      );
+    }
+    if (!AmountCents.safeParse(priced.totalCents).success) {
+      throw new DomainError('ORDER_TOTAL_TOO_LARGE', 'the order total exceeds the largest accepted amount', 422, [
+        { field: 'items', message: 'order total too large' },
+      ]);
+    }
+
+    const orderId = randomUUID();
+    try {
+      await this.prisma.$transaction(async (tx) => {
+        const placed = await this.outbox.add(
+          tx,
+          PedidoCriado,
+          {
+            orderId,
+            customer: request.customer,
+            lines: priced.lines,
+            totalCents: priced.totalCents,
+            currency: 'BRL',
+            shippingAddress: request.shippingAddress,
+            payment: request.payment,
+          },
+          { correlationId: orderId },
+        );
+        await this.orders.create(tx, {
+          id: orderId,
+          customer: request.customer,
+          lines: priced.lines,
+          totalCents: priced.totalCents,
+          shippingAddress: request.shippingAddress,
+          placedBy: { eventId: placed.id, occurredAt: new Date(placed.occurredAt) },
+        });
+        if (idempotency && !(await this.orders.claimIdempotencyKey(tx, idempotency.key, idempotency.hash, orderId))) {
+          throw new IdempotencyKeyTaken();
+        }
+      }, PLACE_ORDER_TRANSACTION);
+    } catch (error) {
+      if (!(error instanceof IdempotencyKeyTaken) || !idempotency) throw error;
+      // A concurrent request with the same key committed first: answer as it did.
+      const winner = await this.replay(idempotency.key, idempotency.hash);
+      if (!winner) throw new Error(`idempotency key taken but not found: ${idempotency.key}`);
+      return winner;
+    }
+
+    this.logger.log({ msg: 'order placed', orderId, lines: priced.lines.length, totalCents: priced.totalCents });
+    const order = await this.orders.findById(orderId);
+    return { order: toOrderView(order!), replayed: false };
+  }
+
+  /** The order an earlier request with this key placed, or a 409 if that request had another body. */
+  private async replay(key: string, hash: string): Promise<PlacedOrder | undefined> {
+    const earlier = await this.orders.findIdempotencyKey(key);
+    if (!earlier) return undefined;
+    if (earlier.requestHash !== hash) {
+      throw new DomainError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'this Idempotency-Key was already used with a different request body',
+        409,
+      );
+    }
+    const order = await this.orders.findById(earlier.orderId);
+    this.logger.log({ msg: 'idempotent replay', orderId: earlier.orderId });
+    return { order: toOrderView(order!), replayed: true };
+  }
+}

@@ -1,0 +1,19 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { ORDERS_CONFIG, type OrdersConfig } from '../config/orders.config';
+import { PrismaClient, type Prisma } from '../generated/prisma/client';
+
+/** The transaction handle use cases and handlers write through. */
+export type Tx = Prisma.TransactionClient;
+
+@Injectable()
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
+  constructor(@Inject(ORDERS_CONFIG) config: OrdersConfig) {
+    super({ adapter: new PrismaPg({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE }) });
+  }
+
+  // After messaging has drained in-flight handlers (beforeApplicationShutdown), not before.
+  async onApplicationShutdown(): Promise<void> {
+    await this.$disconnect();
+  }
+}
