@@ -28,5 +28,7 @@ export function retryQueueArguments(queue: string, delayMs: number): Record<stri
 }
 
 export function deadLetterQueueArguments(): Record<string, unknown> {
-  return { 'x-queue-type': 'quorum' };
+  // Operators read a DLQ by getting and returning its messages; RabbitMQ 4 counts those as deliveries
+  // against a default limit of 20, and a DLQ has nowhere further to send them: keep them regardless.
+  return { 'x-queue-type': 'quorum', 'x-delivery-limit': 1_000_000 };
 }

@@ -1,0 +1,68 @@
+import { waitFor } from '@loja/messaging/testing';
+
+/** What a user of the store does over HTTP, as small typed helpers for the end-to-end tests. */
+export interface OrderView {
+  id: string;
+  status: string;
+  cancellationReason: string | null;
+  trackingCode: string | null;
+  carrier: string | null;
+  totalCents: number;
+  lines: Array<{ sku: string; quantity: number; unitPriceCents: number }>;
+  timeline: Array<{ type: string; status: string; occurredAt: string }>;
+}
+
+export const FINAL_STATUSES = ['SHIPPED', 'CANCELLED'];
+
+export function orderRequest(items: Array<{ sku: string; quantity: number }>, cardToken = 'tok_visa', email = 'ana@example.com') {
+  return {
+    customer: { id: 'c-1', name: 'Ana Souza', email },
+    items,
+    shippingAddress: { street: 'Rua Augusta', number: '100', city: 'São Paulo', state: 'SP', postalCode: '01305-000', country: 'BR' },
+    payment: { method: 'card', cardToken },
+  };
+}
+
+export class StoreClient {
+  constructor(private readonly urls: { orders: string; inventory: string }) {}
+
+  async placeOrder(body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; order: OrderView }> {
+    const response = await fetch(`${this.urls.orders}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, order: (await response.json()) as OrderView };
+  }
+
+  async order(id: string): Promise<OrderView> {
+    const response = await fetch(`${this.urls.orders}/orders/${id}`);
+    if (!response.ok) throw new Error(`GET /orders/${id}: ${response.status}`);
+    return (await response.json()) as OrderView;
+  }
+
+  /** Waits until the order reaches a final status (SHIPPED or CANCELLED) and returns it. */
+  async settled(id: string, timeoutMs = 60_000): Promise<OrderView> {
+    return waitFor(`order ${id} in a final state`, async () => {
+      const order = await this.order(id);
+      return FINAL_STATUSES.includes(order.status) ? order : undefined;
+    }, { timeoutMs, intervalMs: 100 });
+  }
+
+  async stock(): Promise<Map<string, number>> {
+    const products = (await (await fetch(`${this.urls.inventory}/products`)).json()) as Array<{ sku: string; stockAvailable: number }>;
+    return new Map(products.map((p) => [p.sku, p.stockAvailable]));
+  }
+
+  /**
+   * Waits until Orders has applied every product announcement (its replica is what prices orders):
+   * its health page counts the events it handled.
+   */
+  async catalogueReplicated(): Promise<void> {
+    const products = (await this.stock()).size;
+    await waitFor('catalogue replicated to orders', async () => {
+      const health = (await (await fetch(`${this.urls.orders}/health`)).json()) as { checks: { consumers: { handled: number } } };
+      return health.checks.consumers.handled >= products;
+    });
+  }
+}

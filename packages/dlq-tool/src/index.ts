@@ -1,0 +1,2 @@
+export { run, type CliIo } from './run';
+export { ExitCode } from './errors';
