@@ -1,6 +1,7 @@
 import { ConsoleLogger, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { translateBodyParserErrors } from './body-parser-errors';
 import { DomainErrorFilter } from './domain-error.filter';
 
 export interface ServiceSettings {
@@ -24,6 +25,7 @@ export async function createServiceApp(
     bodyParser: false,
   });
   app.useBodyParser('json', { limit: settings.bodyLimit ?? '64kb', strict: false });
+  translateBodyParserErrors(app);
   app.useGlobalFilters(new DomainErrorFilter());
   app.enableShutdownHooks();
   await settings.configure?.(app);

@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DomainError } from '@loja/service-kit';
+import { DomainError } from './domain-error';
 
 interface BodyParserError {
   type?: string;
@@ -11,7 +11,8 @@ interface BodyParserError {
 /**
  * Turns the JSON body parser's failures into DomainErrors with stable codes, so a client gets
  * MALFORMED_JSON / PAYLOAD_TOO_LARGE / UNSUPPORTED_MEDIA_TYPE instead of a bare status. Registered
- * after service-kit's body parser; the result still goes through the one DomainErrorFilter.
+ * right after the body parser (Nest would otherwise turn a JSON SyntaxError into a plain 400 before
+ * any filter sees it); the result still goes through the one DomainErrorFilter.
  */
 export function translateBodyParserErrors(app: NestExpressApplication): void {
   app.use((error: unknown, _req: unknown, _res: unknown, next: (error: unknown) => void) => {
