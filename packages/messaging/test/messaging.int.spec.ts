@@ -220,5 +220,38 @@ describe('messaging: outbox → broker → inbox, on real PostgreSQL and RabbitM
     });
   });
 
+  it('survives the broker closing the channel while a handler runs: no crash, redelivered, handled once', async () => {
+    const data = order();
+    let entered!: () => void;
+    let release!: () => void;
+    const handlerEntered = new Promise<void>((resolve) => (entered = resolve));
+    app
+      .get(FailurePlan)
+      .gates.set(data.orderId, { entered, release: new Promise<void>((resolve) => (release = resolve)) });
+    const duplicatesBefore = app.get(EventConsumers).stats.duplicates;
+    await placeOrder(app, data);
+    await handlerEntered;
+
+    for (const connection of await waitFor('connections listed', async () => {
+      const mine = (await ns.management.connections(ns.name)).filter((c) =>
+        c.client_properties?.connection_name?.startsWith('orders-'),
+      );
+      return mine.length ? mine : undefined;
+    })) {
+      await ns.management.closeConnection(connection.name);
+    }
+    await waitFor('broker connection lost', () => !app.get(AmqpConnection).managedConnection.isConnected());
+    release(); // the handler commits; its ack now fails on the closed channel
+
+    await waitFor(
+      'redelivered copy recognised as a duplicate',
+      () => app.get(EventConsumers).stats.duplicates > duplicatesBefore,
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    expect(await effectsOf(data.orderId)).toBe(1);
+  });
+
   const purgeDlq = () => probe.purge(`${QUEUE}.dlq`);
 });

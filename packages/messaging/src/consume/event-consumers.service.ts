@@ -145,8 +145,16 @@ export class EventConsumers implements OnApplicationBootstrap, BeforeApplication
         queueOptions: { durable: true, arguments: consumerQueueArguments(queue.name, deliveryLimit) },
         // Bytes in, untouched: parsing and validation are ours, so a bad message gets a precise reason.
         deserializer: (content: Buffer) => content,
-        // Reached only if republishing to the retry queue or DLQ failed: let the broker dead-letter it.
-        errorHandler: (channel: Channel, message: ConsumeMessage) => channel.nack(message, false, false),
+        // Reached if republishing to the retry queue or DLQ failed (let the broker dead-letter the
+        // message), or if the ack itself failed because the channel closed mid-handling (then nack
+        // throws too, and the broker redelivers the message to a new channel; the inbox absorbs it).
+        errorHandler: (channel: Channel, message: ConsumeMessage) => {
+          try {
+            channel.nack(message, false, false);
+          } catch {
+            // channel already closed
+          }
+        },
       },
       queue.name,
     );
