@@ -14,8 +14,11 @@ export class DatabasePool extends Pool {
       connectionTimeoutMillis: 5_000,
       application_name: `${options.service}-messaging`,
     });
-    // An idle client losing its connection (database restart) must not crash the process.
+    // A client losing its connection (database restart) must not crash the process, idle or checked
+    // out between two queries (the relay holds one while it waits for the broker's confirms): the
+    // error surfaces on the next query instead, and the broken client is discarded on release.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     return pool;
   }
 }

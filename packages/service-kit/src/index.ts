@@ -2,3 +2,4 @@ export { bootstrapService, createServiceApp, type ServiceSettings } from './boot
 export { DomainError, InvalidRequestError, type FieldError } from './domain-error';
 export { DomainErrorFilter } from './domain-error.filter';
 export { parseRequest } from './parse-request';
+export { createDatabasePool } from './database-pool';

@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { createDatabasePool } from '@loja/service-kit';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { ORDERS_CONFIG, type OrdersConfig } from '../config/orders.config';
 import { PrismaClient, type Prisma } from '../generated/prisma/client';
@@ -9,7 +10,11 @@ export type Tx = Prisma.TransactionClient;
 @Injectable()
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   constructor(@Inject(ORDERS_CONFIG) config: OrdersConfig) {
-    super({ adapter: new PrismaPg({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE }) });
+    super({
+      adapter: new PrismaPg(createDatabasePool(config.DATABASE_URL, config.DATABASE_POOL_SIZE, 'orders'), {
+        disposeExternalPool: true,
+      }),
+    });
   }
 
   // After messaging has drained in-flight handlers (beforeApplicationShutdown), not before.

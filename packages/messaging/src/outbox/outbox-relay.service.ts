@@ -97,6 +97,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
   /** Publishes one batch of claimed rows; returns how many rows it claimed. */
   private async flushOnce(): Promise<number> {
     const client = await this.pool.connect();
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<OutboxRow>(
@@ -123,10 +124,12 @@ export class OutboxRelay implements OnApplicationBootstrap {
       if (failed.length) throw new Error(`${failed.length} outbox message(s) not confirmed: ${failed[0]?.error}`);
       return rows.length;
     } catch (error) {
+      broken = error as Error;
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      // A client that failed is destroyed rather than returned to the pool: it may be disconnected.
+      client.release(broken);
     }
   }
 
