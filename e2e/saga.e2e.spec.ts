@@ -15,7 +15,10 @@ describe('the order saga across all five services', () => {
 
   const mailsFor = (orderId: string) =>
     store.mailSink!.messages().filter((m) => m.headers['x-loja-order-id'] === orderId);
-  const noticesFor = (orderId: string) => mailsFor(orderId).map((m) => m.headers['x-loja-notice']).sort();
+  const noticesFor = (orderId: string) =>
+    mailsFor(orderId)
+      .map((m) => m.headers['x-loja-notice'])
+      .sort();
 
   beforeAll(async () => {
     store = await startStore({
@@ -25,7 +28,7 @@ describe('the order saga across all five services', () => {
       env: { MESSAGING_RETRY_INITIAL_DELAY_MS: '200', MESSAGING_RETRY_MULTIPLIER: '2', MESSAGING_RETRY_ATTEMPTS: '4' },
       serviceEnv: { logistics: { SHIPPING_DELAY_MS: '0' } },
     });
-    client = new StoreClient(store.urls);
+    client = new StoreClient({ orders: store.service('orders').url, inventory: store.service('inventory').url });
     probe = await BrokerProbe.connect(store.rabbitmqUrl);
     await client.catalogueReplicated();
   });
@@ -58,7 +61,13 @@ describe('the order saga across all five services', () => {
       'PedidoEmPreparo',
       'PedidoEnviado',
     ]);
-    expect(shipped.timeline.map((step) => step.status)).toEqual(['PENDING', 'STOCK_RESERVED', 'PAID', 'IN_PREPARATION', 'SHIPPED']);
+    expect(shipped.timeline.map((step) => step.status)).toEqual([
+      'PENDING',
+      'STOCK_RESERVED',
+      'PAID',
+      'IN_PREPARATION',
+      'SHIPPED',
+    ]);
 
     await waitFor('received, paid and shipped e-mails', () => noticesFor(order.id).length === 3);
     expect(noticesFor(order.id)).toEqual(['paid', 'received', 'shipped']);
@@ -93,7 +102,10 @@ describe('the order saga across all five services', () => {
     const { order } = await client.placeOrder(orderRequest([{ sku: 'MOLETOM-CAPUZ-G', quantity: 2 }], 'tok_declined'));
     const cancelled = await client.settled(order.id);
     expect(cancelled).toMatchObject({ status: 'CANCELLED', cancellationReason: 'PAYMENT_REJECTED' });
-    await waitFor('stock released', async () => (await client.stock()).get('MOLETOM-CAPUZ-G') === before.get('MOLETOM-CAPUZ-G'));
+    await waitFor(
+      'stock released',
+      async () => (await client.stock()).get('MOLETOM-CAPUZ-G') === before.get('MOLETOM-CAPUZ-G'),
+    );
     await waitFor('release on the timeline', async () =>
       (await client.order(order.id)).timeline.some((step) => step.type === 'EstoqueLiberado'),
     );
@@ -121,7 +133,9 @@ describe('the order saga across all five services', () => {
     const sku = 'BONE-EDICAO-LIMITADA';
     expect((await client.stock()).get(sku)).toBe(10);
     const placed = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => client.placeOrder(orderRequest([{ sku, quantity: 1 }], 'tok_visa', `cliente${i}@example.com`))),
+      Array.from({ length: 50 }, (_, i) =>
+        client.placeOrder(orderRequest([{ sku, quantity: 1 }], 'tok_visa', `cliente${i}@example.com`)),
+      ),
     );
     expect(placed.every((p) => p.status === 201)).toBe(true);
 
@@ -138,7 +152,9 @@ describe('the order saga across all five services', () => {
     const again = await client.placeOrder(body, { 'idempotency-key': key });
     expect(first.status).toBe(201);
     expect(again.order.id).toBe(first.order.id);
-    const other = await client.placeOrder(orderRequest([{ sku: 'CAMISETA-BASICA-G', quantity: 2 }]), { 'idempotency-key': key });
+    const other = await client.placeOrder(orderRequest([{ sku: 'CAMISETA-BASICA-G', quantity: 2 }]), {
+      'idempotency-key': key,
+    });
     expect(other.status).toBe(409);
     await client.settled(first.order.id);
     await waitFor('e-mails of the order', () => noticesFor(first.order.id).length === 3);

@@ -14,11 +14,22 @@ export interface OrderView {
 
 export const FINAL_STATUSES = ['SHIPPED', 'CANCELLED'];
 
-export function orderRequest(items: Array<{ sku: string; quantity: number }>, cardToken = 'tok_visa', email = 'ana@example.com') {
+export function orderRequest(
+  items: Array<{ sku: string; quantity: number }>,
+  cardToken = 'tok_visa',
+  email = 'ana@example.com',
+) {
   return {
     customer: { id: 'c-1', name: 'Ana Souza', email },
     items,
-    shippingAddress: { street: 'Rua Augusta', number: '100', city: 'São Paulo', state: 'SP', postalCode: '01305-000', country: 'BR' },
+    shippingAddress: {
+      street: 'Rua Augusta',
+      number: '100',
+      city: 'São Paulo',
+      state: 'SP',
+      postalCode: '01305-000',
+      country: 'BR',
+    },
     payment: { method: 'card', cardToken },
   };
 }
@@ -43,14 +54,21 @@ export class StoreClient {
 
   /** Waits until the order reaches a final status (SHIPPED or CANCELLED) and returns it. */
   async settled(id: string, timeoutMs = 60_000): Promise<OrderView> {
-    return waitFor(`order ${id} in a final state`, async () => {
-      const order = await this.order(id);
-      return FINAL_STATUSES.includes(order.status) ? order : undefined;
-    }, { timeoutMs, intervalMs: 100 });
+    return waitFor(
+      `order ${id} in a final state`,
+      async () => {
+        const order = await this.order(id);
+        return FINAL_STATUSES.includes(order.status) ? order : undefined;
+      },
+      { timeoutMs, intervalMs: 100 },
+    );
   }
 
   async stock(): Promise<Map<string, number>> {
-    const products = (await (await fetch(`${this.urls.inventory}/products`)).json()) as Array<{ sku: string; stockAvailable: number }>;
+    const products = (await (await fetch(`${this.urls.inventory}/products`)).json()) as Array<{
+      sku: string;
+      stockAvailable: number;
+    }>;
     return new Map(products.map((p) => [p.sku, p.stockAvailable]));
   }
 
@@ -61,7 +79,9 @@ export class StoreClient {
   async catalogueReplicated(): Promise<void> {
     const products = (await this.stock()).size;
     await waitFor('catalogue replicated to orders', async () => {
-      const health = (await (await fetch(`${this.urls.orders}/health`)).json()) as { checks: { consumers: { handled: number } } };
+      const health = (await (await fetch(`${this.urls.orders}/health`)).json()) as {
+        checks: { consumers: { handled: number } };
+      };
       return health.checks.consumers.handled >= products;
     });
   }
