@@ -53,6 +53,11 @@ export interface RunningStore {
   kill(service: Service, signal?: NodeJS.Signals): Promise<void>;
   /** Starts a service again with the same environment and port; resolves once it is healthy. */
   restart(service: Service): Promise<void>;
+  /**
+   * Starts one more process of `service` (same database, same queues: a replica competing for the
+   * same messages) on a free port, waits until it is healthy; `stop()` stops it too.
+   */
+  addReplica(service: Service): Promise<RunningService>;
   logFile(service: Service): string;
 }
 
@@ -236,8 +241,9 @@ class Store implements RunningStore {
   readonly urls: StoreUrls;
   readonly services: Partial<Record<Service, RunningService>> = {};
   private stopping: Promise<void> | undefined;
+  private readonly replicas: ServiceProcess[] = [];
   private readonly killOnExit = () => {
-    for (const process of this.processes.values()) process.killNow();
+    for (const process of [...this.processes.values(), ...this.replicas]) process.killNow();
   };
 
   constructor(
@@ -302,9 +308,36 @@ class Store implements RunningStore {
     await this.launch(service);
   }
 
+  async addReplica(service: Service): Promise<RunningService> {
+    const original = this.process(service);
+    const port = await freePort();
+    const index = this.replicas.filter((r) => r.service === service).length + 2;
+    const replica = new ServiceProcess(
+      {
+        ...original.spec,
+        port,
+        env: { ...original.spec.env, PORT: String(port) },
+        logFile: original.spec.logFile.replace(/\.log$/, `-${index}.log`),
+      },
+      this.o.onProgress,
+    );
+    this.replicas.push(replica);
+    replica.start();
+    await replica.waitHealthy(this.o.signal);
+    this.o.onProgress(`${service} replica ${index} healthy on :${port}`);
+    return {
+      get pid() {
+        return replica.pid;
+      },
+      port,
+      url: serviceUrl(port),
+      databaseUrl: this.service(service).databaseUrl,
+    };
+  }
+
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      await Promise.all([...this.processes.values()].map((child) => child.stop()));
+      await Promise.all([...this.processes.values(), ...this.replicas].map((child) => child.stop()));
       await this.mailSink?.close();
       process.removeListener('exit', this.killOnExit);
     })();
