@@ -1,5 +1,20 @@
 import { z } from 'zod';
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Free text of `min`..`max` characters that every part of the store can hold: well-formed Unicode
+ * without NUL (PostgreSQL's jsonb refuses both, and so would a mail server).
+ */
+export const Text = (min: number, max: number) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .refine((value) => !value.includes('\u0000') && !LONE_SURROGATE.test(value), {
+      message: 'must be well-formed Unicode text without NUL characters',
+    });
+
 /** Stock keeping unit, e.g. `TSHIRT-BASIC-M`. */
 export const Sku = z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,39}$/, 'SKU: 2-40 upper-case letters, digits and dashes');
 /** Money is always integer cents, never floats. */
@@ -11,31 +26,31 @@ export const StockLine = z.strictObject({ sku: Sku, quantity: Quantity });
 
 export const OrderLine = z.strictObject({
   sku: Sku,
-  name: z.string().min(1).max(200),
+  name: Text(1, 200),
   quantity: Quantity,
   unitPriceCents: AmountCents,
 });
 
 export const Customer = z.strictObject({
-  id: z.string().min(1).max(100),
-  name: z.string().min(1).max(200),
+  id: Text(1, 100),
+  name: Text(1, 200),
   email: z.email(),
 });
 
 export const ShippingAddress = z.strictObject({
-  street: z.string().min(1).max(200),
-  number: z.string().min(1).max(20),
-  complement: z.string().max(200).optional(),
-  city: z.string().min(1).max(100),
-  state: z.string().min(2).max(50),
-  postalCode: z.string().min(3).max(20),
+  street: Text(1, 200),
+  number: Text(1, 20),
+  complement: Text(0, 200).optional(),
+  city: Text(1, 100),
+  state: Text(2, 50),
+  postalCode: Text(3, 20),
   country: z.string().length(2),
 });
 
 export const PaymentMethod = z.strictObject({
   method: z.literal('card'),
   /** Token from the card vault; card numbers never enter the store. */
-  cardToken: z.string().min(1).max(100),
+  cardToken: Text(1, 100),
 });
 
 /** Why an order was cancelled; customers get each one explained in words. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../define-event';
-import { AmountCents, Currency } from '../values';
+import { AmountCents, Currency, Text } from '../values';
 
 export const PagamentoAprovado = defineEvent({
   type: 'PagamentoAprovado',
@@ -11,6 +11,6 @@ export const PagamentoAprovado = defineEvent({
     paymentId: z.uuid(),
     amountCents: AmountCents,
     currency: Currency,
-    authorizationCode: z.string().min(1).max(50),
+    authorizationCode: Text(1, 50),
   }),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../define-event';
+import { Text } from '../values';
 
 export const PedidoEnviado = defineEvent({
   type: 'PedidoEnviado',
@@ -8,8 +9,8 @@ export const PedidoEnviado = defineEvent({
   data: z.strictObject({
     orderId: z.uuid(),
     shipmentId: z.uuid(),
-    carrier: z.string().min(1).max(100),
-    trackingCode: z.string().min(1).max(100),
+    carrier: Text(1, 100),
+    trackingCode: Text(1, 100),
     shippedAt: z.iso.datetime({ offset: true }),
   }),
 });

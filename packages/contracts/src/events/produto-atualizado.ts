@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../define-event';
-import { AmountCents, Currency, Sku } from '../values';
+import { AmountCents, Currency, Sku, Text } from '../values';
 
 /** Inventory's catalogue changed (seeded, restocked, repriced); Orders keeps a replica from it. */
 export const ProdutoAtualizado = defineEvent({
@@ -9,7 +9,7 @@ export const ProdutoAtualizado = defineEvent({
   routingKey: 'produto.atualizado',
   data: z.strictObject({
     sku: Sku,
-    name: z.string().min(1).max(200),
+    name: Text(1, 200),
     priceCents: AmountCents,
     currency: Currency,
     stockAvailable: z.number().int().nonnegative(),
