@@ -16,6 +16,7 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
 bash scripts/ensure-servers.sh
 
 step "dependencies"
+node scripts/complete-lockfile.mjs --check
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 else
