@@ -1,4 +1,5 @@
 import { ALL_EVENTS, CONSUMER_QUEUES, EVENTS_EXCHANGE, routingKeysOf, type ConsumerQueueName } from '@loja/contracts';
+import { consumerQueueArguments as messagingConsumerQueueArguments, deadLetterQueueArguments } from '@loja/messaging';
 import { SERVICES, type Service } from './repo';
 
 /**
@@ -124,22 +125,11 @@ export function topicPermissionOf(service: Service): TopicPermission {
   };
 }
 
-/**
- * The arguments messaging declares a consumer queue and a DLQ with (its consumerQueueArguments and
- * deadLetterQueueArguments, not exported): a live-broker test compares them with what it declares.
- */
-export function consumerQueueArguments(queue: string): Record<string, unknown> {
-  return {
-    'x-queue-type': 'quorum',
-    'x-delivery-limit': DELIVERY_LIMIT,
-    'x-dead-letter-exchange': '',
-    'x-dead-letter-routing-key': deadLetterQueue(queue),
-  };
-}
+/** The arguments messaging declares a consumer queue with, at the store's delivery limit. */
+export const consumerQueueArguments = (queue: string): Record<string, unknown> =>
+  messagingConsumerQueueArguments(queue, DELIVERY_LIMIT);
 
-export function deadLetterQueueArguments(): Record<string, unknown> {
-  return { 'x-queue-type': 'quorum', 'x-delivery-limit': 1_000_000 };
-}
+export { deadLetterQueueArguments };
 
 export interface DefinitionsTemplate {
   users: Array<{ name: string; password_env: string; tags: string[] }>;

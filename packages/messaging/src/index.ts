@@ -14,3 +14,5 @@ export {
 } from './topology/queue-names';
 export type { SqlExecutor, TransactionRunner } from './transaction';
 export { declareStoreTopology } from './topology/declare-store-topology';
+export { consumerQueueArguments, deadLetterQueueArguments, retryQueueArguments } from './topology/queue-arguments';
+export { allRetryDelaysMs, retryDelayMs } from './consume/retry-policy';
