@@ -36,9 +36,43 @@ export class DomainErrorFilter implements ExceptionFilter {
       response.status(status).json({ statusCode: status, code: httpCode(status), message: (error as Error).message });
       return;
     }
+    if (isDatabaseUnavailable(error)) {
+      // Busy or unreachable database: a condition to retry, not a bug; the client may try again.
+      this.logger.warn({ msg: 'database unavailable', error: (error as Error).message });
+      response.setHeader('retry-after', '1');
+      response
+        .status(503)
+        .json({
+          statusCode: 503,
+          code: 'SERVICE_UNAVAILABLE',
+          message: 'the database is busy or unavailable, try again',
+        });
+      return;
+    }
     this.logger.error({ msg: 'unhandled error', error: (error as Error)?.stack ?? String(error) });
     response.status(500).json({ statusCode: 500, code: 'INTERNAL_ERROR', message: 'internal error' });
   }
+}
+
+/**
+ * Prisma's codes for "no connection in time" (P2024, P2028) and "cannot reach / lost the database"
+ * (P1001, P1002, P1017), and a driver's connection errors.
+ */
+const UNAVAILABLE_CODES = new Set([
+  'P1001',
+  'P1002',
+  'P1017',
+  'P2024',
+  'P2028',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  '57P01',
+  '57P03',
+]);
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && UNAVAILABLE_CODES.has(code);
 }
 
 function httpCode(status: number): string {

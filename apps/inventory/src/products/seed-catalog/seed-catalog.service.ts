@@ -1,14 +1,19 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { PrismaService } from '../../prisma/prisma.service';
 import { ProductChanges } from '../product-changes';
 import { STARTING_CATALOG } from './catalog';
 
 /**
  * Seeds the catalogue on first start. Idempotent, also with several replicas starting at once: a
- * product is inserted only if absent, and only the process that inserted it announces it.
+ * product is inserted only if absent, and only the process that inserted it announces it. Runs at
+ * module init, before the consumers start taking messages (a restart with a backlog would otherwise
+ * compete with them for connections).
  */
+/** A loaded database may take a while to hand out a connection; boot should wait, not fail. */
+const SEED_TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 30_000 };
+
 @Injectable()
-export class SeedCatalogService implements OnApplicationBootstrap {
+export class SeedCatalogService implements OnModuleInit {
   private readonly logger = new Logger(SeedCatalogService.name);
 
   constructor(
@@ -16,7 +21,7 @@ export class SeedCatalogService implements OnApplicationBootstrap {
     private readonly changes: ProductChanges,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  async onModuleInit(): Promise<void> {
     const created = await this.prisma.$transaction(async (tx) => {
       const inserted = [];
       for (const item of STARTING_CATALOG) {
@@ -32,7 +37,7 @@ export class SeedCatalogService implements OnApplicationBootstrap {
       }
       for (const product of inserted) await this.changes.announce(tx, product);
       return inserted.length;
-    });
+    }, SEED_TRANSACTION_OPTIONS);
     if (created) this.logger.log({ msg: 'catalogue seeded', products: created });
   }
 }
