@@ -11,8 +11,9 @@ try {
   process.exit(1);
 }
 const passed = report.numPassedTests;
-let failed = report.numFailedTests + (report.numFailedTestSuites ?? 0);
-// Errors outside any test (a crash in a hook or the runner) fail the run too.
+let failed = report.numFailedTests;
+// Errors outside any test (a file that does not load, a crash in a hook, an unhandled rejection)
+// fail the run too.
 if (report.success === false && failed === 0) failed = 1;
 const skipped = report.numPendingTests + (report.numTodoTests ?? 0);
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

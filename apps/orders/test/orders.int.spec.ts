@@ -625,7 +625,13 @@ describe('orders on real PostgreSQL and RabbitMQ', () => {
 
       const duplicatesBefore = consumers().stats.duplicates;
       // the compensation, a redelivery, a second rejection and a contradicting late approval
-      const later = [events.released(id), events.rejected(id), events.paid(id)];
+      // distinct occurrence times: the timeline is ordered by them, and ties would order arbitrarily
+      const t = Date.now();
+      const later = [
+        events.released(id, new Date(t + 1)),
+        events.rejected(id, new Date(t + 2)),
+        events.paid(id, new Date(t + 3)),
+      ];
       await publish(PagamentoRejeitado, rejected);
       for (const event of later) await probe.publish('loja.events', routingKeyOf(event.type), event);
       const order = await waitForTimeline(id, 3 + later.length);
