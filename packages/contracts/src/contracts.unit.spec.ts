@@ -155,7 +155,8 @@ describe('text fields', () => {
   it('refuse NUL and lone surrogates, which PostgreSQL and mail servers cannot hold, and keep real Unicode', () => {
     const base = samples.PedidoCriado as { customer: object };
     const named = (name: string) => ({ ...(samples.PedidoCriado as object), customer: { ...base.customer, name } });
-    const build = (name: string) => () => createEvent(PedidoCriado, named(name) as never, { source: 'orders', correlationId: ORDER });
+    const build = (name: string) => () =>
+      createEvent(PedidoCriado, named(name) as never, { source: 'orders', correlationId: ORDER });
     expect(fieldsOf(build('Ana\u0000'))).toEqual(['data.customer.name']);
     expect(fieldsOf(build('Ana \ud800'))).toEqual(['data.customer.name']);
     expect(build('Ana Conceição 🛒 中文')().data.customer.name).toBe('Ana Conceição 🛒 中文');

@@ -65,7 +65,9 @@ export async function provisionServiceDatabase(adminUrl: string, namespace: stri
 export async function dropNamespaceDatabases(adminUrl: string, namespace: string): Promise<void> {
   const pattern = `^${namespace.replace(/[^a-z0-9_]/g, '')}_[a-z0-9-]+$`;
   await withAdmin(adminUrl, async (client) => {
-    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname ~ $1', [pattern]);
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname ~ $1', [
+      pattern,
+    ]);
     for (const { datname } of rows) {
       await client.query(`DROP DATABASE IF EXISTS ${ident(datname)} WITH (FORCE)`);
     }

@@ -40,13 +40,11 @@ export class DomainErrorFilter implements ExceptionFilter {
       // Busy or unreachable database: a condition to retry, not a bug; the client may try again.
       this.logger.warn({ msg: 'database unavailable', error: (error as Error).message });
       response.setHeader('retry-after', '1');
-      response
-        .status(503)
-        .json({
-          statusCode: 503,
-          code: 'SERVICE_UNAVAILABLE',
-          message: 'the database is busy or unavailable, try again',
-        });
+      response.status(503).json({
+        statusCode: 503,
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'the database is busy or unavailable, try again',
+      });
       return;
     }
     this.logger.error({ msg: 'unhandled error', error: (error as Error)?.stack ?? String(error) });

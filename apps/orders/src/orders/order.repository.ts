@@ -103,7 +103,8 @@ export class OrderRepository {
         }),
         this.prisma.order.count({ where }),
       ],
-      { isolationLevel: 'RepeatableRead' },
+      // a loaded database may take a while to hand out a connection: wait as the other reads do
+      { isolationLevel: 'RepeatableRead', maxWait: 10_000 },
     );
     return { items, total };
   }

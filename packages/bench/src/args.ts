@@ -1,0 +1,141 @@
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  rates: number[];
+  durationS: number;
+  /** Seconds of orders at a low rate before the first measured rate (JIT, caches, pools); 0 skips it. */
+  warmupS: number;
+  /** Seconds for each ceiling measurement; 0 skips them. */
+  ceilingDurationS: number;
+  /** bench-results/<timestamp> unless given. */
+  out: string | undefined;
+  /** A running store to load instead of starting one (both URLs or neither). */
+  target: { ordersUrl: string; inventoryUrl: string } | undefined;
+  /** Extra environment of every service of the store the bench starts (e.g. MESSAGING_PREFETCH=50). */
+  serviceEnv: Record<string, string>;
+  /** Each order has one unit of each. */
+  skus: string[];
+  /** Orders per rate followed to their final state for the latency percentiles. */
+  maxSamples: number;
+}
+
+export type Parsed = { help: true } | { help: false; options: BenchOptions };
+
+export const DEFAULT_RATES = [25, 50, 100, 200, 400];
+export const QUICK_RATES = [10, 25];
+export const DEFAULT_SKUS = ['CAMISETA-BASICA-M', 'MEIA-ALGODAO-KIT3'];
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+Measures this machine's RabbitMQ and PostgreSQL ceilings, starts the store in a namespace of its own
+(SHIPPING_DELAY_MS=0), sends orders open-loop at each rate, and writes results.json, results.md and
+latency-vs-rate.svg to bench-results/<timestamp>/. The namespace is dropped at the end.
+
+Options:
+  --rates <list>             orders/s, comma-separated (default ${DEFAULT_RATES.join(',')})
+  --duration <s>             seconds per rate (default 20)
+  --quick                    smoke test: rates ${QUICK_RATES.join(',')} for 5 s each, 5 s warm-up, 3 s ceilings
+  --out <dir>                where to write the results (default bench-results/<timestamp>)
+  --warmup <s>               seconds of orders at 5/s before the first rate, not reported (default 10)
+  --ceiling-duration <s>     seconds per ceiling measurement (default 10; 0 skips them)
+  --samples <n>              orders per rate followed to their final state (default 200)
+  --skus <list>              SKUs of every order, one unit each (default ${DEFAULT_SKUS.join(',')})
+  --env KEY=VALUE            extra environment for every service (repeatable), e.g. MESSAGING_PREFETCH=50
+  --orders-url <url>         load a running store instead (with --inventory-url; no CPU per service)
+  --inventory-url <url>
+  -h, --help                 this text
+
+Environment: POSTGRES_URL, RABBITMQ_URL, RABBITMQ_MANAGEMENT_URL (as for npm run store),
+PRISMA_SCHEMA_ENGINE_BINARY (migrations), LOG_LEVEL (passed to the services),
+INVENTORY_ADMIN_TOKEN (restock on an external store).
+`;
+
+/** Parses the command line; throws an Error with a one-line reason on wrong usage. */
+export function parseBenchArgs(argv: readonly string[]): Parsed {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      rates: { type: 'string' },
+      duration: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      'ceiling-duration': { type: 'string' },
+      warmup: { type: 'string' },
+      samples: { type: 'string' },
+      skus: { type: 'string' },
+      env: { type: 'string', multiple: true },
+      'orders-url': { type: 'string' },
+      'inventory-url': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return { help: true };
+
+  const rates =
+    values.rates !== undefined ? list(values.rates, '--rates').map((r) => positive(r, '--rates')) : undefined;
+  const ordersUrl = values['orders-url'];
+  const inventoryUrl = values['inventory-url'];
+  if ((ordersUrl === undefined) !== (inventoryUrl === undefined)) {
+    throw new Error('--orders-url and --inventory-url go together');
+  }
+  const serviceEnv: Record<string, string> = {};
+  for (const pair of values.env ?? []) {
+    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/s.exec(pair);
+    if (!match) throw new Error(`--env ${pair}: expected KEY=VALUE with an upper-case KEY`);
+    serviceEnv[match[1]!] = match[2]!;
+  }
+  if (ordersUrl !== undefined && Object.keys(serviceEnv).length) {
+    throw new Error('--env applies to the store the bench starts, not to one given by URL');
+  }
+
+  return {
+    help: false,
+    options: {
+      rates: rates ?? (values.quick ? QUICK_RATES : DEFAULT_RATES),
+      durationS: values.duration !== undefined ? positive(values.duration, '--duration') : values.quick ? 5 : 20,
+      ceilingDurationS:
+        values['ceiling-duration'] !== undefined
+          ? nonNegative(values['ceiling-duration'], '--ceiling-duration')
+          : values.quick
+            ? 3
+            : 10,
+      warmupS: values.warmup !== undefined ? nonNegative(values.warmup, '--warmup') : values.quick ? 5 : 10,
+      out: values.out,
+      target: ordersUrl !== undefined ? { ordersUrl: url(ordersUrl), inventoryUrl: url(inventoryUrl!) } : undefined,
+      serviceEnv,
+      skus: values.skus !== undefined ? list(values.skus, '--skus') : DEFAULT_SKUS,
+      maxSamples: values.samples !== undefined ? Math.floor(positive(values.samples, '--samples')) : 200,
+    },
+  };
+}
+
+function list(raw: string, flag: string): string[] {
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!items.length) throw new Error(`${flag}: empty list`);
+  return items;
+}
+
+function positive(raw: string, flag: string): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag}: "${raw}" is not a positive number`);
+  return value;
+}
+
+function nonNegative(raw: string, flag: string): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${flag}: "${raw}" is not a number ≥ 0`);
+  return value;
+}
+
+function url(raw: string): string {
+  try {
+    return new URL(raw).toString().replace(/\/$/, '');
+  } catch {
+    throw new Error(`"${raw}" is not a URL`);
+  }
+}

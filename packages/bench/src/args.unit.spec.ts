@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RATES, DEFAULT_SKUS, parseBenchArgs, type BenchOptions } from './args';
+
+const options = (argv: string[]): BenchOptions => {
+  const parsed = parseBenchArgs(argv);
+  if (parsed.help) throw new Error('unexpected help');
+  return parsed.options;
+};
+
+describe('parseBenchArgs', () => {
+  it('defaults: five rates, 20 s each, 10 s ceilings, own store', () => {
+    expect(options([])).toEqual({
+      rates: DEFAULT_RATES,
+      durationS: 20,
+      warmupS: 10,
+      ceilingDurationS: 10,
+      out: undefined,
+      target: undefined,
+      serviceEnv: {},
+      skus: DEFAULT_SKUS,
+      maxSamples: 200,
+    });
+  });
+
+  it('--quick: rates 10,25 for 5 s, short ceilings; explicit flags still win', () => {
+    expect(options(['--quick'])).toMatchObject({ rates: [10, 25], durationS: 5, warmupS: 5, ceilingDurationS: 3 });
+    expect(options(['--quick', '--duration', '2', '--rates', '5'])).toMatchObject({ rates: [5], durationS: 2 });
+  });
+
+  it('reads rates, duration, out, samples, skus and ceiling duration', () => {
+    expect(
+      options([
+        '--rates',
+        '25, 50,100',
+        '--duration=10',
+        '--out',
+        '/tmp/x',
+        '--samples',
+        '50',
+        '--skus',
+        'A,B,C',
+        '--ceiling-duration',
+        '0',
+        '--warmup',
+        '0',
+      ]),
+    ).toMatchObject({
+      rates: [25, 50, 100],
+      durationS: 10,
+      out: '/tmp/x',
+      maxSamples: 50,
+      skus: ['A', 'B', 'C'],
+      ceilingDurationS: 0,
+      warmupS: 0,
+    });
+  });
+
+  it('collects --env pairs for the services', () => {
+    expect(options(['--env', 'MESSAGING_PREFETCH=50', '--env', 'LOG_LEVEL=warn']).serviceEnv).toEqual({
+      MESSAGING_PREFETCH: '50',
+      LOG_LEVEL: 'warn',
+    });
+    expect(() => options(['--env', 'nope'])).toThrow('KEY=VALUE');
+  });
+
+  it('targets a running store with both URLs', () => {
+    expect(
+      options(['--orders-url', 'http://localhost:3000/', '--inventory-url', 'http://localhost:3001']).target,
+    ).toEqual({
+      ordersUrl: 'http://localhost:3000',
+      inventoryUrl: 'http://localhost:3001',
+    });
+    expect(() => options(['--orders-url', 'http://localhost:3000'])).toThrow('go together');
+    expect(() => options(['--orders-url', 'http://a', '--inventory-url', 'http://b', '--env', 'A=1'])).toThrow(
+      '--env applies',
+    );
+  });
+
+  it('refuses nonsense', () => {
+    expect(() => options(['--rates', '10,abc'])).toThrow('--rates: "abc" is not a positive number');
+    expect(() => options(['--rates', ','])).toThrow('empty list');
+    expect(() => options(['--duration', '0'])).toThrow('--duration');
+    expect(() => options(['--orders-url', 'x', '--inventory-url', 'y'])).toThrow('not a URL');
+    expect(() => options(['--bogus'])).toThrow();
+    expect(() => options(['positional'])).toThrow();
+  });
+
+  it('asks for help', () => {
+    expect(parseBenchArgs(['--help'])).toEqual({ help: true });
+    expect(parseBenchArgs(['-h'])).toEqual({ help: true });
+  });
+});

@@ -1,0 +1,4 @@
+export { runBench, orderRequest } from './run-bench';
+export { parseBenchArgs, type BenchOptions } from './args';
+export { writeResults } from './output';
+export type { BenchReport, RateResult, BrokerCeiling, PostgresCeiling, MachineInfo } from './results';

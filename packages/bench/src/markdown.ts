@@ -1,0 +1,168 @@
+import type { LatencySummary } from './percentiles';
+import type { BenchReport, MachineInfo, RateErrors, RateResult } from './results';
+
+/** Columns of the CPU tables, in this order; processes the run did not see are left out. */
+const CPU_COLUMNS = [
+  'orders',
+  'inventory',
+  'payments',
+  'logistics',
+  'notifications',
+  'rabbitmq',
+  'postgres',
+  'mail-sink',
+  'bench',
+];
+
+/** results.md: machine, ceilings, the per-rate table, the verdict and where the CPU went. */
+export function renderMarkdown(report: BenchReport): string {
+  const lines: string[] = [];
+  lines.push(`# Loja bench, ${report.startedAt}`, '');
+  lines.push(`Machine: ${describeMachine(report.machine)}.`, '');
+  const env = Object.entries(report.settings.serviceEnv);
+  lines.push(
+    `Store: ${report.store === 'own' ? `started by the bench (namespace \`${report.namespace}\`, SHIPPING_DELAY_MS=0)` : 'external (given by URL)'}; ` +
+      `${report.settings.durationS} s per rate${report.settings.warmupS ? ` after a ${report.settings.warmupS} s warm-up at 5 orders/s` : ''}; each order: 1 × ${report.settings.skus.join(' + 1 × ')}, card approved` +
+      (env.length ? `; service env: ${env.map(([k, v]) => `${k}=${v}`).join(', ')}` : '') +
+      '.',
+    '',
+  );
+
+  lines.push('## Ceilings of this machine', '', '| what | result | how |', '|---|---:|---|');
+  const { broker, postgres } = report.ceilings;
+  lines.push(
+    broker
+      ? `| RabbitMQ | ${int(broker.messagesPerSec)} msg/s | ${broker.publishers} publishers with confirms in batches of ${broker.confirmBatch}, 1 consumer (prefetch ${broker.prefetch}, manual ack), ${broker.messageBytes} B persistent messages, one ${broker.queueType} queue, ${broker.durationS} s |`
+      : '| RabbitMQ | not measured | |',
+  );
+  lines.push(
+    postgres
+      ? `| PostgreSQL | ${int(postgres.txPerSec)} tx/s | ${postgres.clients} clients: BEGIN; UPDATE one of ${postgres.rows} rows; INSERT one row; COMMIT, ${postgres.durationS} s${postgres.errors ? `, ${postgres.errors} errors` : ''} |`
+      : '| PostgreSQL | not measured | |',
+  );
+  lines.push('');
+
+  lines.push('## Orders', '', renderRateTable(report.rates), '');
+  if (report.skippedRates.length) lines.push(`Not run: ${report.skippedRates.join(', ')} orders/s.`, '');
+  lines.push(renderVerdict(report), '');
+
+  if (report.rates.some((r) => r.cpu.length)) {
+    const columns = CPU_COLUMNS.filter((name) => report.rates.some((r) => r.cpu.some((c) => c.name === name)));
+    lines.push('## CPU, % of one core during the send window', '');
+    lines.push(
+      `| offered/s | ${columns.join(' | ')} | other processes | machine busy |`,
+      `|---:|${columns.map(() => '---:').join('|')}|---:|---:|`,
+    );
+    for (const rate of report.rates) {
+      const cells = columns.map((name) => {
+        const cpu = rate.cpu.find((c) => c.name === name);
+        return cpu ? String(Math.round(cpu.windowPercent)) : '';
+      });
+      lines.push(
+        `| ${rate.offeredRate} | ${cells.join(' | ')} | ${Math.round(rate.otherPercent)} | ${Math.round(rate.machineBusyPercent)} % of ${report.machine.cores} cores |`,
+      );
+    }
+    lines.push('', '## CPU ms per completed order (window and drain)', '');
+    lines.push(`| offered/s | ${columns.join(' | ')} |`, `|---:|${columns.map(() => '---:').join('|')}|`);
+    for (const rate of report.rates) {
+      const cells = columns.map((name) => {
+        const ms = rate.cpu.find((c) => c.name === name)?.msPerOrder;
+        return ms === null || ms === undefined ? '' : ms.toFixed(1);
+      });
+      lines.push(`| ${rate.offeredRate} | ${cells.join(' | ')} |`);
+    }
+    lines.push('');
+    const services = CPU_COLUMNS.filter((name) => report.rates.some((r) => r.postgresPerOrder[name]));
+    if (services.length) {
+      lines.push('## PostgreSQL per completed order: transactions / rows written', '');
+      lines.push(`| offered/s | ${services.join(' | ')} |`, `|---:|${services.map(() => '---:').join('|')}|`);
+      for (const rate of report.rates) {
+        const cells = services.map((name) => {
+          const db = rate.postgresPerOrder[name];
+          return db ? `${db.transactions} / ${db.rowsWritten}` : '';
+        });
+        lines.push(`| ${rate.offeredRate} | ${cells.join(' | ')} |`);
+      }
+      lines.push('');
+    }
+    const last = report.rates[report.rates.length - 1];
+    const byDb = last ? Object.entries(last.postgresByDatabase).sort((a, b) => b[1] - a[1]) : [];
+    if (last && byDb.length) {
+      lines.push(
+        `PostgreSQL CPU by database at ${last.offeredRate}/s (backends alive at the end, % of one core): ` +
+          byDb.map(([db, pct]) => `${db} ${Math.round(pct)}`).join(', ') +
+          '.',
+        '',
+      );
+    }
+  }
+
+  if (report.notes.length) {
+    lines.push('## Notes', '', ...report.notes.map((note) => `- ${note}`), '');
+  }
+  return lines.join('\n');
+}
+
+/** The per-rate table (also printed at the end of a run). */
+export function renderRateTable(rates: readonly RateResult[]): string {
+  const rows = [
+    '| offered/s | accepted/s | completed/s | POST p50/p95/p99 ms | final p50/p95/p99 ms (n) | broker publish/s | broker deliver/s | errors | sustainable |',
+    '|---:|---:|---:|---:|---:|---:|---:|---|---|',
+  ];
+  for (const r of rates) {
+    rows.push(
+      `| ${r.offeredRate} | ${one(r.acceptedPerSec)} | ${one(r.completedPerSec)} | ${triple(r.post)} | ${triple(r.final)} (${r.final.count}) | ` +
+        `${r.broker ? int(r.broker.publishPerSec) : 'n/a'} | ${r.broker ? int(r.broker.deliverPerSec) : 'n/a'} | ${describeErrors(r.errors)} | ` +
+        `${r.sustainable ? 'yes' : `no: ${r.reasons.join('; ')}`} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
+export function renderVerdict(report: BenchReport): string {
+  const c = report.criteria;
+  const rule = `completed/s ≥ ${Math.round(c.minCompletionRatio * 100)} % of offered, final-state p99 < ${c.maxFinalP99Ms} ms, no errors`;
+  if (report.maxSustainableRate === null) return `Max sustainable rate: **none of the rates tried** (${rule}).`;
+  const at = report.rates.find((r) => r.offeredRate === report.maxSustainableRate);
+  let text = `Max sustainable rate: **${report.maxSustainableRate} orders/s** (${rule}).`;
+  if (at?.broker && report.brokerUtilisation && report.ceilings.broker) {
+    text +=
+      ` Broker there: ${int(at.broker.deliverPerSec)} deliveries/s = ${pct(report.brokerUtilisation.deliveriesRatio)} of the measured ceiling ` +
+      `(${int(report.ceilings.broker.messagesPerSec)} msg/s); ${int(at.broker.publishPerSec)} publishes/s = ${pct(report.brokerUtilisation.publishesRatio)}.`;
+  }
+  return text;
+}
+
+export function describeMachine(m: MachineInfo): string {
+  const parts = [
+    `${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB`,
+    `Node ${m.nodeVersion}`,
+    m.kernel,
+    `${m.busyBeforePercent} % busy before the run`,
+  ];
+  if (m.postgres) {
+    const s = Object.entries(m.postgres.settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
+    parts.push(`PostgreSQL ${m.postgres.version}${s ? ` (${s})` : ''}`);
+  }
+  if (m.rabbitmq) parts.push(`RabbitMQ ${m.rabbitmq.version} (Erlang ${m.rabbitmq.erlang})`);
+  return parts.join('; ');
+}
+
+export function describeErrors(e: RateErrors): string {
+  if (!e.total) return '0';
+  const parts = [
+    ...Object.entries(e.status).map(([status, n]) => `HTTP ${status} × ${n}`),
+    ...Object.entries(e.network).map(([code, n]) => `${code} × ${n}`),
+    ...(e.notFinal ? [`not final × ${e.notFinal}`] : []),
+    ...(e.skipped ? [`not sent × ${e.skipped}`] : []),
+  ];
+  return `${e.total} (${parts.join(', ')})`;
+}
+
+const triple = (s: LatencySummary) => (s.count ? `${ms(s.p50)} / ${ms(s.p95)} / ${ms(s.p99)}` : 'n/a');
+const ms = (v: number | null) => (v === null ? 'n/a' : v < 10 ? v.toFixed(1) : String(Math.round(v)));
+const one = (v: number) => v.toFixed(1);
+const int = (v: number) => String(Math.round(v));
+const pct = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;

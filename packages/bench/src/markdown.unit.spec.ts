@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { describeErrors, renderMarkdown, renderRateTable } from './markdown';
+import type { BenchReport, RateResult } from './results';
+
+const latency = (p50: number, p95: number, p99: number, count = 200) => ({ count, p50, p95, p99, max: p99, mean: p50 });
+
+function rate(offeredRate: number, overrides: Partial<RateResult> = {}): RateResult {
+  return {
+    offeredRate,
+    durationS: 20,
+    planned: offeredRate * 20,
+    sent: offeredRate * 20,
+    accepted: offeredRate * 20,
+    acceptedPerSec: offeredRate,
+    completedInWindow: offeredRate * 20,
+    completedPerSec: offeredRate,
+    finalAtEnd: offeredRate * 20,
+    cancelled: 0,
+    drainMs: 400,
+    post: latency(8.4, 15, 31),
+    final: latency(95, 150, 210),
+    broker: { publishPerSec: offeredRate * 6, deliverPerSec: offeredRate * 14, source: 'management API' },
+    cpu: [
+      { name: 'orders', pids: [10], windowPercent: 12.4, msPerOrder: 4.9 },
+      { name: 'rabbitmq', pids: [2], windowPercent: 20, msPerOrder: 8 },
+    ],
+    machineBusyPercent: 40,
+    otherPercent: 3,
+    postgresByDatabase: { b_orders: 5, b_inventory: 3 },
+    postgresPerOrder: { orders: { transactions: 9.2, rowsWritten: 30 } },
+    errors: { status: {}, network: {}, notFinal: 0, skipped: 0, total: 0 },
+    schedulerLagMaxMs: 3,
+    pollsPerSec: 12,
+    sustainable: true,
+    reasons: [],
+    ...overrides,
+  };
+}
+
+const report: BenchReport = {
+  startedAt: '2026-11-24T03:40:12.000Z',
+  finishedAt: '2026-11-24T03:45:00.000Z',
+  namespace: 'bench1a2b3c4d',
+  store: 'own',
+  settings: {
+    rates: [25, 50, 100],
+    durationS: 20,
+    warmupS: 10,
+    ceilingDurationS: 10,
+    skus: ['CAMISETA-BASICA-M', 'MEIA-ALGODAO-KIT3'],
+    serviceEnv: { MESSAGING_PREFETCH: '50' },
+    maxSamplesPerRate: 200,
+  },
+  machine: {
+    cpuModel: 'Test CPU @ 3.0GHz',
+    cores: 2,
+    memoryGiB: 23.5,
+    nodeVersion: 'v20.20.2',
+    kernel: 'Linux 6.1.0',
+    busyBeforePercent: 2,
+    postgres: { version: '15.14', settings: { synchronous_commit: 'on' } },
+    rabbitmq: { version: '4.1.0', erlang: '26.2' },
+  },
+  ceilings: {
+    broker: {
+      durationS: 10,
+      publishers: 2,
+      confirmBatch: 50,
+      prefetch: 50,
+      messageBytes: 1024,
+      queueType: 'quorum',
+      published: 30_000,
+      consumed: 30_000,
+      publishedPerSec: 3000,
+      messagesPerSec: 3000,
+    },
+    postgres: { durationS: 10, clients: 8, rows: 1000, transactions: 24_000, errors: 0, txPerSec: 2400 },
+  },
+  criteria: { minCompletionRatio: 0.95, maxFinalP99Ms: 2000 },
+  rates: [
+    rate(25),
+    rate(50),
+    rate(100, {
+      completedPerSec: 80,
+      final: latency(1800, 4200, 6100),
+      errors: { status: { 503: 2 }, network: { ECONNRESET: 1 }, notFinal: 4, skipped: 0, total: 7 },
+      sustainable: false,
+      reasons: ['completed 80/s < 95 % of 100/s offered', '7 error(s)'],
+    }),
+  ],
+  skippedRates: [200, 400],
+  maxSustainableRate: 50,
+  brokerUtilisation: { deliveriesRatio: 0.233, publishesRatio: 0.1 },
+  notes: ['Stopped after 100 orders/s: its backlog did not drain.'],
+};
+
+describe('renderRateTable', () => {
+  it('has one row per rate with rates, latencies, broker traffic, errors and the verdict', () => {
+    const table = renderRateTable(report.rates).split('\n');
+    expect(table).toHaveLength(5);
+    expect(table[0]).toBe(
+      '| offered/s | accepted/s | completed/s | POST p50/p95/p99 ms | final p50/p95/p99 ms (n) | broker publish/s | broker deliver/s | errors | sustainable |',
+    );
+    expect(table[2]).toBe('| 25 | 25.0 | 25.0 | 8.4 / 15 / 31 | 95 / 150 / 210 (200) | 150 | 350 | 0 | yes |');
+    expect(table[4]).toContain('| 100 | 100.0 | 80.0 | 8.4 / 15 / 31 | 1800 / 4200 / 6100 (200) |');
+    expect(table[4]).toContain('| no: completed 80/s < 95 % of 100/s offered; 7 error(s) |');
+  });
+
+  it('says n/a where nothing was measured', () => {
+    const row = renderRateTable([
+      rate(10, { broker: null, final: { count: 0, p50: null, p95: null, p99: null, max: null, mean: null } }),
+    ]);
+    expect(row).toContain('| n/a (0) | n/a | n/a |');
+  });
+});
+
+describe('describeErrors', () => {
+  it('breaks the total down by kind', () => {
+    expect(describeErrors(report.rates[2]!.errors)).toBe('7 (HTTP 503 × 2, ECONNRESET × 1, not final × 4)');
+    expect(describeErrors(report.rates[0]!.errors)).toBe('0');
+  });
+});
+
+describe('renderMarkdown', () => {
+  const md = renderMarkdown(report);
+
+  it('notes the machine and the setup', () => {
+    expect(md).toContain('# Loja bench, 2026-11-24T03:40:12.000Z');
+    expect(md).toContain(
+      'Machine: Test CPU @ 3.0GHz, 2 cores, 23.5 GiB; Node v20.20.2; Linux 6.1.0; 2 % busy before the run; PostgreSQL 15.14 (synchronous_commit=on); RabbitMQ 4.1.0 (Erlang 26.2).',
+    );
+    expect(md).toContain('namespace `bench1a2b3c4d`');
+    expect(md).toContain('1 × CAMISETA-BASICA-M + 1 × MEIA-ALGODAO-KIT3');
+    expect(md).toContain('service env: MESSAGING_PREFETCH=50');
+  });
+
+  it('reports the ceilings, the verdict and the broker utilisation', () => {
+    expect(md).toContain('| RabbitMQ | 3000 msg/s | 2 publishers with confirms in batches of 50');
+    expect(md).toContain('| PostgreSQL | 2400 tx/s | 8 clients');
+    expect(md).toContain('Max sustainable rate: **50 orders/s**');
+    expect(md).toContain(
+      'Broker there: 700 deliveries/s = 23.3 % of the measured ceiling (3000 msg/s); 300 publishes/s = 10.0 %.',
+    );
+    expect(md).toContain('Not run: 200, 400 orders/s.');
+  });
+
+  it('tabulates CPU per process, only for processes that were seen', () => {
+    expect(md).toContain('| offered/s | orders | rabbitmq | other processes | machine busy |');
+    expect(md).toContain('| 25 | 12 | 20 | 3 | 40 % of 2 cores |');
+    expect(md).toContain('| 25 | 4.9 | 8.0 |');
+    expect(md).not.toContain('| inventory |');
+    expect(md).toContain(
+      'PostgreSQL CPU by database at 100/s (backends alive at the end, % of one core): b_orders 5, b_inventory 3.',
+    );
+  });
+
+  it('tabulates PostgreSQL transactions and rows per order', () => {
+    expect(md).toContain('| offered/s | orders |\n|---:|---:|\n| 25 | 9.2 / 30 |');
+  });
+
+  it('says so when no rate was sustainable', () => {
+    expect(renderMarkdown({ ...report, maxSustainableRate: null })).toContain(
+      'Max sustainable rate: **none of the rates tried**',
+    );
+  });
+
+  it('ends with the notes', () => {
+    expect(md.trimEnd().endsWith('- Stopped after 100 orders/s: its backlog did not drain.')).toBe(true);
+  });
+});

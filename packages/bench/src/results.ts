@@ -1,0 +1,131 @@
+import type { LatencySummary } from './percentiles';
+
+/** What one bench run found; results.json is this object. */
+export interface BenchReport {
+  startedAt: string;
+  finishedAt: string;
+  namespace: string;
+  /** `own`: the store this run started; `external`: a running store given by URL. */
+  store: 'own' | 'external';
+  settings: {
+    rates: number[];
+    durationS: number;
+    warmupS: number;
+    ceilingDurationS: number;
+    skus: string[];
+    serviceEnv: Record<string, string>;
+    maxSamplesPerRate: number;
+  };
+  machine: MachineInfo;
+  ceilings: { broker: BrokerCeiling | null; postgres: PostgresCeiling | null };
+  criteria: SustainabilityCriteria;
+  rates: RateResult[];
+  /** Rates of --rates not run: an earlier rate left a backlog that did not drain, or the run was interrupted. */
+  skippedRates: number[];
+  maxSustainableRate: number | null;
+  /** Broker traffic at the max sustainable rate ÷ the broker ceiling. */
+  brokerUtilisation: { deliveriesRatio: number; publishesRatio: number } | null;
+  notes: string[];
+  /** Why the run stopped before its last rate (the store did not start, stopped answering...). */
+  failed?: string;
+}
+
+export interface MachineInfo {
+  cpuModel: string;
+  cores: number;
+  memoryGiB: number;
+  nodeVersion: string;
+  kernel: string;
+  /** Share of all cores busy in the 3 s before the run started: work of others on the machine. */
+  busyBeforePercent: number;
+  postgres: { version: string; settings: Record<string, string> } | null;
+  rabbitmq: { version: string; erlang: string } | null;
+}
+
+export interface BrokerCeiling {
+  durationS: number;
+  publishers: number;
+  confirmBatch: number;
+  prefetch: number;
+  messageBytes: number;
+  queueType: string;
+  published: number;
+  consumed: number;
+  publishedPerSec: number;
+  /** Consumed (and acked) per second: the ceiling, each message published with a confirm and consumed once. */
+  messagesPerSec: number;
+}
+
+export interface PostgresCeiling {
+  durationS: number;
+  clients: number;
+  rows: number;
+  transactions: number;
+  errors: number;
+  txPerSec: number;
+}
+
+export interface SustainabilityCriteria {
+  /** completed/s ÷ offered/s at least this. */
+  minCompletionRatio: number;
+  /** p99 of POST → final state below this. */
+  maxFinalP99Ms: number;
+}
+
+export interface ProcessCpu {
+  /** `orders`, ..., `rabbitmq`, `postgres`, `mail-sink`, `bench` (this process: load generator and poller). */
+  name: string;
+  pids: number[];
+  /** Percent of one core during the send window. */
+  windowPercent: number;
+  /** CPU time per completed order over the window and the drain. */
+  msPerOrder: number | null;
+}
+
+export interface RateResult {
+  offeredRate: number;
+  durationS: number;
+  planned: number;
+  sent: number;
+  accepted: number;
+  acceptedPerSec: number;
+  /** Orders of this phase final within the window plus the grace period. */
+  completedInWindow: number;
+  completedPerSec: number;
+  /** Orders of this phase final once the drain ended. */
+  finalAtEnd: number;
+  cancelled: number;
+  drainMs: number;
+  post: LatencySummary;
+  /** POST sent → final state seen by the poller, for the sampled orders. */
+  final: LatencySummary;
+  broker: { publishPerSec: number; deliverPerSec: number; source: string } | null;
+  cpu: ProcessCpu[];
+  /** Busy share of all cores of the machine during the window (every process, not only the store). */
+  machineBusyPercent: number;
+  /** CPU of every other process of the machine during the window (other work sharing it), percent of one core. */
+  otherPercent: number;
+  /** PostgreSQL CPU per database (backends alive at the end), percent of one core during the window. */
+  postgresByDatabase: Record<string, number>;
+  /** Per completed order, per service database (pg_stat_database): transactions and rows written. */
+  postgresPerOrder: Record<string, { transactions: number; rowsWritten: number }>;
+  errors: RateErrors;
+  /** Worst delay of a send behind its schedule (the load generator's own lag). */
+  schedulerLagMaxMs: number;
+  /** GET /orders/:id per second made by the final-state poller over the window and drain (its own load). */
+  pollsPerSec: number;
+  sustainable: boolean;
+  reasons: string[];
+}
+
+export interface RateErrors {
+  /** HTTP status → count, for answers other than 201. */
+  status: Record<string, number>;
+  /** Error code → count (connection refused, reset, timeout...). */
+  network: Record<string, number>;
+  /** Accepted orders not final when the drain ended. */
+  notFinal: number;
+  /** Sends dropped because too many requests were already in flight. */
+  skipped: number;
+  total: number;
+}
