@@ -3,3 +3,4 @@ export { DomainError, InvalidRequestError, type FieldError } from './domain-erro
 export { DomainErrorFilter } from './domain-error.filter';
 export { parseRequest } from './parse-request';
 export { createDatabasePool } from './database-pool';
+export { parseEnv } from './parse-env';

@@ -1,3 +1,4 @@
+import { parseEnv } from '@loja/service-kit';
 import { z } from 'zod';
 
 /** Inventory's own settings (messaging reads RABBITMQ_URL and the MESSAGING_* ones itself). */
@@ -11,13 +12,7 @@ const InventoryEnv = z.object({
 export type InventoryConfig = z.infer<typeof InventoryEnv>;
 
 export function inventoryConfigFromEnv(env: NodeJS.ProcessEnv = process.env): InventoryConfig {
-  const parsed = InventoryEnv.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(
-      `invalid inventory configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  }
-  return parsed.data;
+  return parseEnv(InventoryEnv, env, 'inventory');
 }
 
 export const INVENTORY_CONFIG = Symbol('INVENTORY_CONFIG');

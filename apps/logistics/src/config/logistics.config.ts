@@ -1,3 +1,4 @@
+import { parseEnv } from '@loja/service-kit';
 import { z } from 'zod';
 
 /** Logistics' own settings (messaging reads RABBITMQ_URL and the MESSAGING_* ones itself). */
@@ -15,13 +16,7 @@ const LogisticsEnv = z.object({
 export type LogisticsConfig = z.infer<typeof LogisticsEnv>;
 
 export function logisticsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): LogisticsConfig {
-  const parsed = LogisticsEnv.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(
-      `invalid logistics configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  }
-  return parsed.data;
+  return parseEnv(LogisticsEnv, env, 'logistics');
 }
 
 export const LOGISTICS_CONFIG = Symbol('LOGISTICS_CONFIG');

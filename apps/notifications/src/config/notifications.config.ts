@@ -1,3 +1,4 @@
+import { parseEnv } from '@loja/service-kit';
 import { z } from 'zod';
 
 /** Notifications' own settings (messaging reads RABBITMQ_URL and the MESSAGING_* ones itself). */
@@ -16,13 +17,7 @@ const NotificationsEnv = z.object({
 export type NotificationsConfig = z.infer<typeof NotificationsEnv>;
 
 export function notificationsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NotificationsConfig {
-  const parsed = NotificationsEnv.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(
-      `invalid notifications configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  }
-  return parsed.data;
+  return parseEnv(NotificationsEnv, env, 'notifications');
 }
 
 export const NOTIFICATIONS_CONFIG = Symbol('NOTIFICATIONS_CONFIG');

@@ -1,3 +1,4 @@
+import { parseEnv } from '@loja/service-kit';
 import { z } from 'zod';
 
 /** Orders' own settings (messaging reads RABBITMQ_URL and the MESSAGING_* ones itself). */
@@ -9,13 +10,7 @@ const OrdersEnv = z.object({
 export type OrdersConfig = z.infer<typeof OrdersEnv>;
 
 export function ordersConfigFromEnv(env: NodeJS.ProcessEnv = process.env): OrdersConfig {
-  const parsed = OrdersEnv.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(
-      `invalid orders configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  }
-  return parsed.data;
+  return parseEnv(OrdersEnv, env, 'orders');
 }
 
 export const ORDERS_CONFIG = Symbol('ORDERS_CONFIG');

@@ -1,3 +1,4 @@
+import { parseEnv } from '@loja/service-kit';
 import { z } from 'zod';
 
 /** Payments' own settings (messaging reads RABBITMQ_URL and the MESSAGING_* ones itself). */
@@ -13,13 +14,7 @@ const PaymentsEnv = z.object({
 export type PaymentsConfig = z.infer<typeof PaymentsEnv>;
 
 export function paymentsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): PaymentsConfig {
-  const parsed = PaymentsEnv.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(
-      `invalid payments configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  }
-  return parsed.data;
+  return parseEnv(PaymentsEnv, env, 'payments');
 }
 
 export const PAYMENTS_CONFIG = Symbol('PAYMENTS_CONFIG');
