@@ -203,6 +203,34 @@ describe('messaging: outbox → broker → inbox, on real PostgreSQL and RabbitM
     }
   });
 
+  it('leaves a row claimed by another relay alone until the claim expires, then publishes it', async () => {
+    const prisma = app.get(PrismaService);
+    const relay = app.get(OutboxRelay);
+    const data = order();
+    const event = await prisma.$transaction(async (tx) => {
+      const placed = await app.get(OutboxService).add(tx, PedidoCriado, data, { correlationId: data.orderId });
+      // As a relay that claimed the row and then died would leave it.
+      await tx.$executeRawUnsafe(
+        `UPDATE outbox_message SET claimed_until = now() + interval '1 hour' WHERE id = $1::uuid`,
+        placed.id,
+      );
+      return placed;
+    });
+    const row = () => prisma.outboxMessage.findUniqueOrThrow({ where: { id: event.id } });
+
+    await relay.requestFlush();
+    expect((await row()).publishedAt).toBeNull();
+    expect(await effectsOf(data.orderId)).toBe(0);
+
+    await prisma.$executeRawUnsafe(
+      `UPDATE outbox_message SET claimed_until = now() - interval '1 second' WHERE id = $1::uuid`,
+      event.id,
+    );
+    await relay.requestFlush();
+    expect((await row()).publishedAt).not.toBeNull();
+    await waitFor('event handled', async () => (await effectsOf(data.orderId)) === 1);
+  });
+
   it('resumes consuming by itself after the broker closes its connection', async () => {
     const names = await waitFor('the service connection is listed by the broker', async () => {
       const connections = await ns.management.connections(ns.name);

@@ -19,9 +19,9 @@ interface OutboxRow {
  * - Right after commit: every outbox write issues NOTIFY, delivered by PostgreSQL when (and only when)
  *   the writing transaction commits; the relay LISTENs and flushes at once.
  * - After a crash: a periodic sweep (and one at start) flushes whatever is still unpublished.
- * - Several replicas: rows are claimed with FOR UPDATE SKIP LOCKED and stay locked until marked
- *   published, so two relays never publish the same row; a relay that dies mid-batch releases its
- *   rows (transaction rolled back) and they are published again, at least once, by the next flush.
+ * - Several replicas: a relay claims a batch (FOR UPDATE SKIP LOCKED, then a lease of twice the publish
+ *   timeout in claimed_until), so two live relays never publish the same row; the rows of a relay that
+ *   dies mid-batch are published again, at least once, when the lease expires.
  * - Each message is published persistent on a confirm channel; a row counts as published only once the
  *   broker has confirmed it.
  */
@@ -44,9 +44,9 @@ export class OutboxRelay implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     this.stopped = false;
     void this.listen();
-    this.sweepTimer = setInterval(() => this.requestFlush(), this.options.outbox.sweepIntervalMs);
+    this.sweepTimer = setInterval(() => void this.requestFlush(), this.options.outbox.sweepIntervalMs);
     this.sweepTimer.unref();
-    this.requestFlush();
+    void this.requestFlush();
   }
 
   /** Stops listening and sweeping, then publishes what is left. Called once consumers have drained. */
@@ -60,15 +60,19 @@ export class OutboxRelay implements OnApplicationBootstrap {
     await this.flushOnce().catch(() => undefined);
   }
 
-  /** Flushes now, or right after the flush in progress (coalesces bursts of notifications). */
-  requestFlush(): void {
+  /**
+   * Flushes now, or right after the flush in progress (coalesces bursts of notifications). The promise
+   * settles when no flush is left to do.
+   */
+  requestFlush(): Promise<void> {
     if (this.running) {
       this.flushAgain = true;
-      return;
+      return this.running;
     }
     this.running = this.flushUntilEmpty().finally(() => {
       this.running = undefined;
     });
+    return this.running;
   }
 
   /** Unpublished rows, for health and tests. */
@@ -94,43 +98,44 @@ export class OutboxRelay implements OnApplicationBootstrap {
     } while (this.flushAgain && !this.stopped);
   }
 
-  /** Publishes one batch of claimed rows; returns how many rows it claimed. */
+  /**
+   * Publishes one batch; returns how many rows it claimed. Two statements, each its own transaction:
+   * claim a batch (a lease, so no transaction stays open while the broker confirms), then mark what the
+   * broker confirmed as published. A row whose publish failed is released at once for the next flush.
+   */
   private async flushOnce(): Promise<number> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<OutboxRow>(
-        `SELECT id, routing_key, envelope FROM outbox_message
-          WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.options.outbox.batchSize],
+    const leaseSeconds = Math.ceil((2 * this.options.outbox.publishTimeoutMs) / 1000);
+    const { rows } = await this.pool.query<OutboxRow & { seq: string }>(
+      `UPDATE outbox_message SET claimed_until = now() + make_interval(secs => $2)
+        WHERE id IN (SELECT id FROM outbox_message
+                      WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+                      ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+        RETURNING id, seq, routing_key, envelope`,
+      [this.options.outbox.batchSize, leaseSeconds],
+    );
+    if (rows.length === 0) return 0;
+    // RETURNING has no order: publish in the order the events were written.
+    rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
+    const results = await Promise.allSettled(rows.map((row) => this.publish(row)));
+    const published = rows.filter((_, i) => results[i]?.status === 'fulfilled').map((row) => row.id);
+    const failed = rows.flatMap((row, i) => {
+      const result = results[i];
+      return result?.status === 'rejected' ? [{ id: row.id, error: String(result.reason) }] : [];
+    });
+    if (published.length) {
+      await this.pool.query(
+        'UPDATE outbox_message SET published_at = now(), claimed_until = NULL WHERE id = ANY($1::uuid[])',
+        [published],
       );
-      const results = await Promise.allSettled(rows.map((row) => this.publish(row)));
-      const published = rows.filter((_, i) => results[i]?.status === 'fulfilled').map((row) => row.id);
-      const failed = rows.flatMap((row, i) => {
-        const result = results[i];
-        return result?.status === 'rejected' ? [{ id: row.id, error: String(result.reason) }] : [];
-      });
-      if (published.length) {
-        await client.query('UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::uuid[])', [published]);
-      }
-      for (const { id, error } of failed) {
-        await client.query('UPDATE outbox_message SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [
-          id,
-          error.slice(0, 1000),
-        ]);
-      }
-      await client.query('COMMIT');
-      if (failed.length) throw new Error(`${failed.length} outbox message(s) not confirmed: ${failed[0]?.error}`);
-      return rows.length;
-    } catch (error) {
-      broken = error as Error;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      // A client that failed is destroyed rather than returned to the pool: it may be disconnected.
-      client.release(broken);
     }
+    for (const { id, error } of failed) {
+      await this.pool.query(
+        'UPDATE outbox_message SET attempts = attempts + 1, last_error = $2, claimed_until = NULL WHERE id = $1',
+        [id, error.slice(0, 1000)],
+      );
+    }
+    if (failed.length) throw new Error(`${failed.length} outbox message(s) not confirmed: ${failed[0]?.error}`);
+    return rows.length;
   }
 
   private async publish(row: OutboxRow): Promise<void> {
@@ -177,13 +182,13 @@ export class OutboxRelay implements OnApplicationBootstrap {
     };
     client.on('error', retry);
     client.on('end', retry);
-    client.on('notification', () => this.requestFlush());
+    client.on('notification', () => void this.requestFlush());
     try {
       await client.connect();
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
       this.listener = client;
       // Anything committed while we were not listening is picked up now.
-      this.requestFlush();
+      void this.requestFlush();
     } catch {
       retry();
     }

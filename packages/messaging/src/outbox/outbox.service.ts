@@ -30,14 +30,16 @@ export class OutboxService {
         ? { correlationId: metadata.causedBy.correlationId, causationId: metadata.causedBy.id }
         : metadata;
     const event = createEvent(definition, data, { source: this.options.service, ...links });
+    // One round trip: the row and its NOTIFY in a single statement (every statement is a round trip
+    // to PostgreSQL, and a consumed event may write several outbox rows).
     await tx.$executeRawUnsafe(
-      'INSERT INTO outbox_message (id, routing_key, type, envelope) VALUES ($1::uuid, $2, $3, $4::jsonb)',
+      `INSERT INTO outbox_message (id, routing_key, type, envelope)
+       SELECT $1::uuid, $2, $3, $4::jsonb FROM pg_notify('${OUTBOX_CHANNEL}', '')`,
       event.id,
       definition.routingKey,
       definition.type,
       JSON.stringify(event),
     );
-    await tx.$executeRawUnsafe(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
     return event;
   }
 }
