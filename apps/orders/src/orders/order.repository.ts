@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '../generated/prisma/client';
+import type { Order, OrderLine, OrderTimelineEntry, Prisma } from '../generated/prisma/client';
 import { PrismaService, type Tx } from '../prisma/prisma.service';
 import type { OrderState, OrderStatus, PricedLine } from './order';
 
-export type OrderWithLines = Prisma.OrderGetPayload<{ include: { lines: true } }>;
-export type OrderRecord = Prisma.OrderGetPayload<{ include: { lines: true; timeline: true } }>;
+/** An order's columns and lines as the views read them: Prisma's rows (the list) fit, so do the raw reads below. */
+export type OrderWithLines = Order & { lines: Array<Pick<OrderLine, 'sku' | 'name' | 'quantity' | 'unitPriceCents'>> };
+
+/** An order with its timeline: what GET /orders/:id and POST /orders answer. */
+export type OrderRecord = OrderWithLines & {
+  timeline: Array<Pick<OrderTimelineEntry, 'type' | 'status' | 'eventId' | 'occurredAt' | 'recordedAt'>>;
+};
 
 export interface NewOrder {
   id: string;
@@ -16,47 +21,113 @@ export interface NewOrder {
   placedBy: { eventId: string; occurredAt: Date };
 }
 
+/** A saga event as the order's timeline records it. */
 export interface TimelineEntry {
-  orderId: string;
   type: string;
-  status: OrderStatus;
   eventId: string;
   occurredAt: Date;
 }
 
-const withLinesAndTimeline = {
-  lines: { orderBy: { position: 'asc' } },
-  timeline: { orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }] },
-} as const satisfies Prisma.OrderInclude;
+interface OrderRow {
+  id: string;
+  status: OrderStatus;
+  customer_id: string;
+  customer_name: string;
+  customer_email: string;
+  shipping_address: Prisma.JsonValue;
+  total_cents: bigint;
+  currency: string;
+  cancellation_reason: OrderState['cancellationReason'];
+  carrier: string | null;
+  tracking_code: string | null;
+  created_at: Date;
+  updated_at: Date;
+  lines: OrderWithLines['lines'];
+  /** Times as ISO 8601 strings in UTC: JSON has no timestamp type. */
+  timeline: Array<{ type: string; status: OrderStatus; eventId: string; occurredAt: string; recordedAt: string }>;
+}
+
+/** A timestamptz inside JSON, written exactly as Date.prototype.toISOString writes it. */
+const isoUtc = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** The only place that reads and writes orders, their lines, timeline and idempotency keys. */
 @Injectable()
 export class OrderRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async create(tx: Tx, order: NewOrder): Promise<void> {
-    await tx.order.create({
-      data: {
-        id: order.id,
-        status: 'PENDING',
-        customerId: order.customer.id,
-        customerName: order.customer.name,
-        customerEmail: order.customer.email,
-        shippingAddress: order.shippingAddress,
-        totalCents: BigInt(order.totalCents),
-        currency: 'BRL',
-        createdAt: order.placedBy.occurredAt,
-        lines: { create: order.lines.map((line, position) => ({ position, ...line })) },
-        timeline: {
-          create: {
-            type: 'PedidoCriado',
-            status: 'PENDING',
-            eventId: order.placedBy.eventId,
-            occurredAt: order.placedBy.occurredAt,
-          },
+  /**
+   * Writes the order, its lines and its first timeline entry (PedidoCriado) in one statement, one round
+   * trip, and returns the order as GET /orders/:id will show it: what the caller passed plus what the
+   * database set (timestamps, and the address as stored: jsonb orders its keys). A new order was last
+   * updated when placed. recorded_at is the statement's time: the transaction's (now(), the column
+   * default) precedes the PedidoCriado event written in it.
+   */
+  async create(tx: Tx, order: NewOrder): Promise<OrderRecord> {
+    const placedAt = order.placedBy.occurredAt;
+    const lines = order.lines.map((line, position) => ({
+      position,
+      sku: line.sku,
+      name: line.name,
+      quantity: line.quantity,
+      unit_price_cents: line.unitPriceCents,
+    }));
+    const rows = await tx.$queryRawUnsafe<
+      Array<{ shipping_address: Prisma.JsonValue; created_at: Date; updated_at: Date; recorded_at: Date }>
+    >(
+      `WITH placed AS (
+         INSERT INTO "order" (id, status, customer_id, customer_name, customer_email, shipping_address, total_cents,
+                              currency, created_at, updated_at)
+         VALUES ($1::uuid, 'PENDING'::order_status, $2, $3, $4, $5::jsonb, $6::bigint, 'BRL', $7::timestamptz,
+                 $7::timestamptz)
+         RETURNING id, shipping_address, created_at, updated_at
+       ), placed_lines AS (
+         INSERT INTO order_line (order_id, position, sku, name, quantity, unit_price_cents)
+         SELECT placed.id, line.position, line.sku, line.name, line.quantity, line.unit_price_cents
+         FROM placed, jsonb_to_recordset($8::jsonb)
+           AS line(position int, sku text, name text, quantity int, unit_price_cents int)
+       ), opened AS (
+         INSERT INTO order_timeline_entry (order_id, type, status, event_id, occurred_at, recorded_at)
+         SELECT id, 'PedidoCriado', 'PENDING'::order_status, $9::uuid, $7::timestamptz, statement_timestamp()
+         FROM placed
+         RETURNING recorded_at
+       )
+       SELECT placed.shipping_address, placed.created_at, placed.updated_at, opened.recorded_at FROM placed, opened`,
+      order.id,
+      order.customer.id,
+      order.customer.name,
+      order.customer.email,
+      JSON.stringify(order.shippingAddress),
+      order.totalCents,
+      placedAt.toISOString(),
+      JSON.stringify(lines),
+      order.placedBy.eventId,
+    );
+    const stored = rows[0]!;
+    return {
+      id: order.id,
+      status: 'PENDING',
+      customerId: order.customer.id,
+      customerName: order.customer.name,
+      customerEmail: order.customer.email,
+      shippingAddress: stored.shipping_address,
+      totalCents: BigInt(order.totalCents),
+      currency: 'BRL',
+      cancellationReason: null,
+      carrier: null,
+      trackingCode: null,
+      createdAt: stored.created_at,
+      updatedAt: stored.updated_at,
+      lines: order.lines,
+      timeline: [
+        {
+          type: 'PedidoCriado',
+          status: 'PENDING',
+          eventId: order.placedBy.eventId,
+          occurredAt: placedAt,
+          recordedAt: stored.recorded_at,
         },
-      },
-    });
+      ],
+    };
   }
 
   /**
@@ -79,14 +150,50 @@ export class OrderRepository {
   }
 
   /**
-   * The order, its lines and timeline from one snapshot (Prisma reads them in separate queries, and a
-   * batch of one findUnique runs outside any transaction, hence the interactive one).
+   * The order with its lines (by position) and timeline (in the order things happened). One statement,
+   * so one round trip and one snapshot: no transaction needed for a consistent read.
    */
-  findById(id: string): Promise<OrderRecord | null> {
-    return this.prisma.$transaction((tx) => tx.order.findUnique({ where: { id }, include: withLinesAndTimeline }), {
-      isolationLevel: 'RepeatableRead',
-      maxWait: 10_000,
-    });
+  async findById(id: string): Promise<OrderRecord | null> {
+    const rows = await this.prisma.$queryRawUnsafe<OrderRow[]>(
+      `SELECT o.id::text AS id, o.status::text AS status, o.customer_id, o.customer_name, o.customer_email,
+              o.shipping_address, o.total_cents, o.currency, o.cancellation_reason::text AS cancellation_reason,
+              o.carrier, o.tracking_code, o.created_at, o.updated_at,
+              COALESCE((SELECT json_agg(json_build_object('sku', l.sku, 'name', l.name, 'quantity', l.quantity,
+                                                          'unitPriceCents', l.unit_price_cents) ORDER BY l.position)
+                        FROM order_line l WHERE l.order_id = o.id), '[]') AS lines,
+              COALESCE((SELECT json_agg(json_build_object('type', t.type, 'status', t.status, 'eventId', t.event_id,
+                                                          'occurredAt', ${isoUtc('t.occurred_at')},
+                                                          'recordedAt', ${isoUtc('t.recorded_at')})
+                                        ORDER BY t.occurred_at, t.id)
+                        FROM order_timeline_entry t WHERE t.order_id = o.id), '[]') AS timeline
+       FROM "order" o WHERE o.id = $1::uuid`,
+      id,
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      status: row.status,
+      customerId: row.customer_id,
+      customerName: row.customer_name,
+      customerEmail: row.customer_email,
+      shippingAddress: row.shipping_address,
+      totalCents: row.total_cents,
+      currency: row.currency,
+      cancellationReason: row.cancellation_reason,
+      carrier: row.carrier,
+      trackingCode: row.tracking_code,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      lines: row.lines,
+      timeline: row.timeline.map((entry) => ({
+        type: entry.type,
+        status: entry.status,
+        eventId: entry.eventId,
+        occurredAt: new Date(entry.occurredAt),
+        recordedAt: new Date(entry.recordedAt),
+      })),
+    };
   }
 
   /** A page of orders, newest first, and the total, from one snapshot. */
@@ -133,19 +240,29 @@ export class OrderRepository {
     };
   }
 
-  async update(tx: Tx, id: string, state: OrderState): Promise<void> {
-    await tx.order.update({
-      where: { id },
-      data: {
-        status: state.status,
-        cancellationReason: state.cancellationReason,
-        carrier: state.carrier,
-        trackingCode: state.trackingCode,
-      },
-    });
-  }
-
-  async appendTimeline(tx: Tx, entry: TimelineEntry): Promise<void> {
-    await tx.orderTimelineEntry.create({ data: entry });
+  /**
+   * Appends `entry` to the order's timeline with the order's status once applied (`next`), and stores
+   * `next` on the order when it `changed`. One statement: one round trip per saga event.
+   */
+  async recordEvent(tx: Tx, orderId: string, next: OrderState, changed: boolean, entry: TimelineEntry): Promise<void> {
+    await tx.$executeRawUnsafe(
+      `WITH updated AS (
+         UPDATE "order"
+         SET status = $2::order_status, cancellation_reason = $3::cancellation_reason, carrier = $4,
+             tracking_code = $5, updated_at = statement_timestamp()
+         WHERE id = $1::uuid AND $6::boolean
+       )
+       INSERT INTO order_timeline_entry (order_id, type, status, event_id, occurred_at, recorded_at)
+       VALUES ($1::uuid, $7, $2::order_status, $8::uuid, $9::timestamptz, statement_timestamp())`,
+      orderId,
+      next.status,
+      next.cancellationReason,
+      next.carrier,
+      next.trackingCode,
+      changed,
+      entry.type,
+      entry.eventId,
+      entry.occurredAt.toISOString(),
+    );
   }
 }

@@ -6,7 +6,7 @@ import { DomainError } from '@loja/service-kit';
 import { CatalogRepository } from '../../catalog/catalog.repository';
 import { PrismaService } from '../../prisma/prisma.service';
 import { priceOrder } from '../order';
-import { OrderRepository } from '../order.repository';
+import { OrderRepository, type OrderRecord } from '../order.repository';
 import { toOrderView, type OrderView } from '../order.view';
 import type { PlaceOrderRequest } from './place-order.request';
 import { requestHash } from './request-hash';
@@ -65,8 +65,9 @@ export class PlaceOrderService {
     }
 
     const orderId = randomUUID();
+    let order: OrderRecord;
     try {
-      await this.prisma.$transaction(async (tx) => {
+      order = await this.prisma.$transaction(async (tx) => {
         const placed = await this.outbox.add(
           tx,
           PedidoCriado,
@@ -81,7 +82,7 @@ export class PlaceOrderService {
           },
           { correlationId: orderId },
         );
-        await this.orders.create(tx, {
+        const created = await this.orders.create(tx, {
           id: orderId,
           customer: request.customer,
           lines: priced.lines,
@@ -92,6 +93,7 @@ export class PlaceOrderService {
         if (idempotency && !(await this.orders.claimIdempotencyKey(tx, idempotency.key, idempotency.hash, orderId))) {
           throw new IdempotencyKeyTaken();
         }
+        return created;
       }, PLACE_ORDER_TRANSACTION);
     } catch (error) {
       if (!(error instanceof IdempotencyKeyTaken) || !idempotency) throw error;
@@ -102,8 +104,8 @@ export class PlaceOrderService {
     }
 
     this.logger.log({ msg: 'order placed', orderId, lines: priced.lines.length, totalCents: priced.totalCents });
-    const order = await this.orders.findById(orderId);
-    return { order: toOrderView(order!), replayed: false };
+    // Answered from what was just written: no second round trip to read the order back.
+    return { order: toOrderView(order), replayed: false };
   }
 
   /** The order an earlier request with this key placed, or a 409 if that request had another body. */

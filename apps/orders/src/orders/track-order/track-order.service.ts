@@ -26,11 +26,8 @@ export class TrackOrderService {
     if (!current) throw new Error(`order ${orderId} not found for ${event.type} ${event.id}`);
 
     const transition = applyFact(current, sagaFactOf(event));
-    if (transition.changed) await this.orders.update(tx, orderId, transition.next);
-    await this.orders.appendTimeline(tx, {
-      orderId,
+    await this.orders.recordEvent(tx, orderId, transition.next, transition.changed, {
       type: event.type,
-      status: transition.next.status,
       eventId: event.id,
       occurredAt: new Date(event.occurredAt),
     });
