@@ -23,6 +23,8 @@ export interface MessagingOptions {
   exchange: string;
   /** Unacknowledged messages a consumer may hold at once (per queue). */
   prefetch: number;
+  /** Most messages of one queue handled in one transaction under load; 1 handles each alone. */
+  batchSize: number;
   retry: RetryPolicyOptions;
   /** Deliveries after which the broker itself dead-letters a message (guards against crash loops). */
   deliveryLimit: number;
@@ -37,6 +39,7 @@ const MessagingEnv = z.object({
   DATABASE_URL: z.string().min(1),
   EVENTS_EXCHANGE: z.string().min(1).default('loja.events'),
   MESSAGING_PREFETCH: intFromEnv(20),
+  MESSAGING_BATCH_SIZE: z.coerce.number().int().positive().default(10),
   MESSAGING_RETRY_ATTEMPTS: intFromEnv(5),
   MESSAGING_RETRY_INITIAL_DELAY_MS: intFromEnv(1000),
   MESSAGING_RETRY_MULTIPLIER: z.coerce.number().min(1).default(4),
@@ -64,6 +67,7 @@ export function messagingOptionsFromEnv(
     databaseUrl: e.DATABASE_URL,
     exchange: e.EVENTS_EXCHANGE,
     prefetch: e.MESSAGING_PREFETCH,
+    batchSize: e.MESSAGING_BATCH_SIZE,
     retry: {
       attempts: Math.max(1, e.MESSAGING_RETRY_ATTEMPTS),
       initialDelayMs: e.MESSAGING_RETRY_INITIAL_DELAY_MS,

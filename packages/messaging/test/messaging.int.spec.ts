@@ -203,6 +203,40 @@ describe('messaging: outbox → broker → inbox, on real PostgreSQL and RabbitM
     }
   });
 
+  it('handles a burst in shared transactions, each event once; a failure rolls back only its batch', async () => {
+    const consumers = app.get(EventConsumers);
+    const plan = app.get(FailurePlan);
+    const before = { ...consumers.stats };
+    const burst = Array.from({ length: 40 }, () => order());
+    // The first event's handler waits, so the next ones (up to the prefetch of 10) queue up behind it
+    // and are handled together once it is released; the 6th of them fails twice.
+    let release!: () => void;
+    const entered = new Promise<void>((resolve) =>
+      plan.gates.set(burst[0]!.orderId, { entered: resolve, release: new Promise<void>((r) => (release = r)) }),
+    );
+    plan.failuresLeft.set(burst[5]!.orderId, 2);
+    const outbox = app.get(OutboxService);
+    await app.get(PrismaService).$transaction(async (tx) => {
+      for (const data of burst) await outbox.add(tx, PedidoCriado, data, { correlationId: data.orderId });
+    });
+    await entered;
+    await waitFor('the prefetch window delivered', async () => (await probe.messageCount(QUEUE)) === 30);
+    release();
+
+    await waitFor('every event of the burst handled', async () => {
+      const counts = await Promise.all(burst.map((data) => effectsOf(data.orderId)));
+      return counts.every((n) => n === 1);
+    });
+    expect(consumers.stats.handled - before.handled).toBe(40);
+    expect(consumers.stats.batches).toBeGreaterThan(before.batches);
+    // Its batch rolled back (failure 1), it failed again alone (2) and was retried; the siblings were
+    // handled alone, once.
+    expect(consumers.stats.batchRollbacks - before.batchRollbacks).toBe(1);
+    expect(consumers.stats.retried - before.retried).toBe(1);
+    expect(plan.calls.get(burst[5]!.orderId)).toBe(3);
+    expect(consumers.stats.deadLettered).toBe(before.deadLettered);
+  });
+
   it('leaves a row claimed by another relay alone until the claim expires, then publishes it', async () => {
     const prisma = app.get(PrismaService);
     const relay = app.get(OutboxRelay);

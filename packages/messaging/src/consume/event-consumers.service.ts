@@ -17,15 +17,34 @@ import { consumerQueueArguments, deadLetterQueueArguments, retryQueueArguments }
 import { deadLetterQueueName, retryQueueName } from '../topology/queue-names';
 import { HANDLER_TRANSACTION_OPTIONS, type TransactionRunner } from '../transaction';
 import { HANDLE_EVENT_METADATA, type HandleEventMetadata } from './handle-event.decorator';
+import { MessageBatcher } from './message-batcher';
 import { allRetryDelaysMs, hasAttemptsLeft, retryDelayMs } from './retry-policy';
 
 export const TRANSACTION_RUNNER = Symbol('TRANSACTION_RUNNER');
 
 type Invoke = (event: AnyEvent, tx: unknown) => Promise<unknown>;
 
+interface Handler {
+  definition: EventDefinition;
+  invoke: Invoke;
+  name: string;
+  externalEffects: boolean;
+}
+
 interface ConsumerQueue {
   name: string;
-  handlers: Map<string, { definition: EventDefinition; invoke: Invoke; name: string }>;
+  handlers: Map<string, Handler>;
+  /** Set when every handler of the queue writes only to its database (see handleBatch). */
+  batcher?: MessageBatcher<Delivery>;
+}
+
+/** A valid event taken off a queue, with the handler it goes to. */
+interface Delivery {
+  message: ConsumeMessage;
+  event: AnyEvent;
+  handler: Handler;
+  attempt: number;
+  context: Record<string, unknown>;
 }
 
 /**
@@ -35,6 +54,13 @@ interface ConsumerQueue {
  * message to a retry queue (back after a delay), and an invalid message or a last failed attempt is
  * republished to the DLQ with the reason in its headers; the original is acked only after the broker
  * confirmed the copy.
+ *
+ * Under load, messages of a queue that arrive while a transaction is running are handled together in
+ * the next one (up to MESSAGING_BATCH_SIZE): one BEGIN/COMMIT, one disk flush and one pooled
+ * connection for all of them, each still recorded in the inbox and acked only after the commit. If any
+ * of them fails, the whole batch rolls back and each message is handled again alone, so only the
+ * failing one is retried or dead-lettered. Queues with a handler marked `externalEffects` are never
+ * batched.
  */
 @Injectable()
 export class EventConsumers implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -43,7 +69,7 @@ export class EventConsumers implements OnApplicationBootstrap, BeforeApplication
   private readonly inFlight = new Set<Promise<void>>();
   private ready = false;
   /** Outcomes since start, per kind: for the health page, logs and tests. */
-  readonly stats = { handled: 0, duplicates: 0, retried: 0, deadLettered: 0 };
+  readonly stats = { handled: 0, duplicates: 0, retried: 0, deadLettered: 0, batches: 0, batchRollbacks: 0 };
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
@@ -99,11 +125,18 @@ export class EventConsumers implements OnApplicationBootstrap, BeforeApplication
           definition: meta.definition,
           invoke: (event, tx) => (method as Invoke).call(instance, event, tx),
           name: `${instance.constructor.name}.${methodName}`,
+          externalEffects: meta.externalEffects,
         });
         this.queues.set(meta.queue, queue);
       }
     }
     this.checkAgainstStoreTopology();
+    for (const queue of this.queues.values()) {
+      const batchable = [...queue.handlers.values()].every((handler) => !handler.externalEffects);
+      if (batchable && this.options.batchSize > 1) {
+        queue.batcher = new MessageBatcher(this.options.batchSize, (items) => this.handleBatch(queue, items));
+      }
+    }
   }
 
   /** A store queue must take exactly the events the contracts' topology lists for it: fail at boot otherwise. */
@@ -181,27 +214,40 @@ export class EventConsumers implements OnApplicationBootstrap, BeforeApplication
       const error = new Error(`queue ${queue.name} has no handler for ${event.type}`);
       return this.deadLetter(queue, message, 'unexpected-type', error, attempt, context);
     }
+    const delivery: Delivery = { message, event, handler, attempt, context };
+    return queue.batcher ? queue.batcher.submit(delivery) : this.handleAlone(queue, delivery);
+  }
+
+  /** The handler's effects and the inbox row, in the caller's transaction; false for an event already handled. */
+  private async applyInTransaction(tx: unknown, queue: ConsumerQueue, { event, handler }: Delivery): Promise<boolean> {
+    // The inbox row and the handler's effects commit together: a redelivered event finds its row.
+    const inserted = await (
+      tx as { $executeRawUnsafe: (q: string, ...v: unknown[]) => Promise<number> }
+    ).$executeRawUnsafe(
+      'INSERT INTO inbox_message (consumer, event_id, type) VALUES ($1, $2::uuid, $3) ON CONFLICT DO NOTHING',
+      queue.name,
+      event.id,
+      event.type,
+    );
+    if (inserted === 0) return false;
+    await handler.invoke(event, tx);
+    return true;
+  }
+
+  private recordOutcome({ handler, context }: Delivery, handled: boolean): void {
+    this.stats[handled ? 'handled' : 'duplicates']++;
+    this.logger.log({ msg: handled ? 'event handled' : 'duplicate event ignored', handler: handler.name, ...context });
+  }
+
+  /** One message, one transaction; a failure is retried later or dead-lettered. */
+  private async handleAlone(queue: ConsumerQueue, delivery: Delivery): Promise<void> {
+    const { message, attempt, context } = delivery;
     try {
-      const handled = await this.transactions.$transaction(async (tx) => {
-        // The inbox row and the handler's effects commit together: a redelivered event finds its row.
-        const inserted = await (
-          tx as { $executeRawUnsafe: (q: string, ...v: unknown[]) => Promise<number> }
-        ).$executeRawUnsafe(
-          'INSERT INTO inbox_message (consumer, event_id, type) VALUES ($1, $2::uuid, $3) ON CONFLICT DO NOTHING',
-          queue.name,
-          event.id,
-          event.type,
-        );
-        if (inserted === 0) return false;
-        await handler.invoke(event, tx);
-        return true;
-      }, HANDLER_TRANSACTION_OPTIONS);
-      this.stats[handled ? 'handled' : 'duplicates']++;
-      this.logger.log({
-        msg: handled ? 'event handled' : 'duplicate event ignored',
-        handler: handler.name,
-        ...context,
-      });
+      const handled = await this.transactions.$transaction(
+        (tx) => this.applyInTransaction(tx, queue, delivery),
+        HANDLER_TRANSACTION_OPTIONS,
+      );
+      this.recordOutcome(delivery, handled);
     } catch (error) {
       if (error instanceof PermanentEventError) {
         return this.deadLetter(queue, message, 'permanent-error', error, attempt, context);
@@ -211,6 +257,39 @@ export class EventConsumers implements OnApplicationBootstrap, BeforeApplication
       }
       await this.scheduleRetry(queue, message, attempt, error as Error, context);
     }
+  }
+
+  /**
+   * Several messages in one transaction; if it fails, none of their effects are kept and each is
+   * handled again alone. Returns each message's outcome, settled once it is known.
+   */
+  private handleBatch(queue: ConsumerQueue, deliveries: Delivery[]): Array<Promise<void>> {
+    if (deliveries.length === 1) return [this.handleAlone(queue, deliveries[0]!)];
+    const committed = this.handleTogether(queue, deliveries);
+    return deliveries.map((delivery) => committed.then((ok) => (ok ? undefined : this.handleAlone(queue, delivery))));
+  }
+
+  private async handleTogether(queue: ConsumerQueue, deliveries: Delivery[]): Promise<boolean> {
+    let outcomes: boolean[];
+    try {
+      outcomes = await this.transactions.$transaction(async (tx) => {
+        const handled: boolean[] = [];
+        for (const delivery of deliveries) handled.push(await this.applyInTransaction(tx, queue, delivery));
+        return handled;
+      }, HANDLER_TRANSACTION_OPTIONS);
+    } catch (error) {
+      this.stats.batchRollbacks++;
+      this.logger.warn({
+        msg: 'batch rolled back, handling its messages one by one',
+        queue: queue.name,
+        size: deliveries.length,
+        error: (error as Error).message,
+      });
+      return false;
+    }
+    this.stats.batches++;
+    deliveries.forEach((delivery, i) => this.recordOutcome(delivery, outcomes[i]!));
+    return true;
   }
 
   private async scheduleRetry(

@@ -9,7 +9,7 @@ import { EmailCustomerService } from './email-customer.service';
 export class EmailCustomerOnPagamentoAprovado {
   constructor(private readonly emailCustomer: EmailCustomerService) {}
 
-  @HandleEvent(PagamentoAprovado, { queue: 'notifications.email-customer' })
+  @HandleEvent(PagamentoAprovado, { queue: 'notifications.email-customer', externalEffects: true })
   async handle(event: EventOf<typeof PagamentoAprovado>, tx: Tx): Promise<void> {
     const { orderId, amountCents } = event.data;
     await this.emailCustomer.execute(tx, event, orderId, { notice: 'paid', amountCents });

@@ -9,7 +9,7 @@ import { EmailCustomerService } from './email-customer.service';
 export class EmailCustomerOnPedidoCancelado {
   constructor(private readonly emailCustomer: EmailCustomerService) {}
 
-  @HandleEvent(PedidoCancelado, { queue: 'notifications.email-customer' })
+  @HandleEvent(PedidoCancelado, { queue: 'notifications.email-customer', externalEffects: true })
   async handle(event: EventOf<typeof PedidoCancelado>, tx: Tx): Promise<void> {
     const { orderId, reason } = event.data;
     await this.emailCustomer.execute(tx, event, orderId, { notice: 'cancelled', reason });

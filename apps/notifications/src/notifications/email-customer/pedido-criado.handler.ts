@@ -13,7 +13,7 @@ export class EmailCustomerOnPedidoCriado {
     private readonly emailCustomer: EmailCustomerService,
   ) {}
 
-  @HandleEvent(PedidoCriado, { queue: 'notifications.email-customer' })
+  @HandleEvent(PedidoCriado, { queue: 'notifications.email-customer', externalEffects: true })
   async handle(event: EventOf<typeof PedidoCriado>, tx: Tx): Promise<void> {
     const { orderId, customer, lines, totalCents } = event.data;
     await this.contacts.remember(tx, { orderId, customerName: customer.name, email: customer.email });

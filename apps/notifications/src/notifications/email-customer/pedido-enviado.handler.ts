@@ -9,7 +9,7 @@ import { EmailCustomerService } from './email-customer.service';
 export class EmailCustomerOnPedidoEnviado {
   constructor(private readonly emailCustomer: EmailCustomerService) {}
 
-  @HandleEvent(PedidoEnviado, { queue: 'notifications.email-customer' })
+  @HandleEvent(PedidoEnviado, { queue: 'notifications.email-customer', externalEffects: true })
   async handle(event: EventOf<typeof PedidoEnviado>, tx: Tx): Promise<void> {
     const { orderId, carrier, trackingCode } = event.data;
     await this.emailCustomer.execute(tx, event, orderId, { notice: 'shipped', carrier, trackingCode });

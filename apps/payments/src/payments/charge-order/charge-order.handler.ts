@@ -29,7 +29,7 @@ export class ChargeOrderOnEstoqueReservado {
     private readonly outbox: OutboxService,
   ) {}
 
-  @HandleEvent(EstoqueReservado, { queue: 'payments.charge-order' })
+  @HandleEvent(EstoqueReservado, { queue: 'payments.charge-order', externalEffects: true })
   async handle(event: EventOf<typeof EstoqueReservado>, tx: Tx): Promise<void> {
     const { orderId } = event.data;
     const intent = await this.intents.lock(tx, orderId);
