@@ -26,30 +26,34 @@ export class ShipmentRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async existsForOrder(tx: Tx, orderId: string): Promise<boolean> {
-    return (await tx.shipment.count({ where: { orderId } })) > 0;
+    const rows = await tx.$queryRawUnsafe<unknown[]>('SELECT 1 FROM shipment WHERE order_id = $1::uuid', orderId);
+    return rows.length > 0;
   }
 
   /**
    * Creates a PREPARING shipment due `delayMs` from now on the database's clock (the one the
    * dispatcher compares with, whichever replica it runs in), and announces its due time on commit.
+   * One statement (raw SQL on this per-event path: one round trip, no query for Prisma to compile).
    */
-  async create(tx: Tx, shipment: NewShipment): Promise<Shipment> {
-    const [clock] = await tx.$queryRawUnsafe<Array<{ ship_after: Date }>>(
-      `SELECT now() + $1::double precision * interval '1 millisecond' AS ship_after`,
+  async create(tx: Tx, shipment: NewShipment): Promise<{ shipAfter: Date }> {
+    const rows = await tx.$queryRawUnsafe<Array<{ ship_after: Date }>>(
+      `WITH created AS (
+         INSERT INTO shipment (id, order_id, status, ship_after, causation_event_id, prepared_event_id, updated_at)
+         VALUES ($1::uuid, $2::uuid, 'PREPARING'::shipment_status,
+                 now() + $3::double precision * interval '1 millisecond', $4::uuid, $5::uuid, now())
+         RETURNING ship_after
+       )
+       SELECT ship_after,
+              pg_notify('${SHIPMENT_DUE_CHANNEL}',
+                        to_char(ship_after AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text AS notified
+       FROM created`,
+      shipment.id,
+      shipment.orderId,
       shipment.delayMs,
+      shipment.causationEventId,
+      shipment.preparedEventId,
     );
-    const created = await tx.shipment.create({
-      data: {
-        id: shipment.id,
-        orderId: shipment.orderId,
-        status: 'PREPARING',
-        shipAfter: new Date(clock!.ship_after),
-        causationEventId: shipment.causationEventId,
-        preparedEventId: shipment.preparedEventId,
-      },
-    });
-    await tx.$executeRawUnsafe(`SELECT pg_notify('${SHIPMENT_DUE_CHANNEL}', $1)`, created.shipAfter.toISOString());
-    return created;
+    return { shipAfter: new Date(rows[0]!.ship_after) };
   }
 
   /**
@@ -73,8 +77,17 @@ export class ShipmentRepository {
     }));
   }
 
-  markShipped(tx: Tx, id: string, shipped: { carrier: string; trackingCode: string; shippedAt: Date }) {
-    return tx.shipment.update({ where: { id }, data: { status: 'SHIPPED', ...shipped } });
+  async markShipped(tx: Tx, id: string, shipped: { carrier: string; trackingCode: string; shippedAt: Date }) {
+    await tx.$executeRawUnsafe(
+      `UPDATE shipment SET status = 'SHIPPED'::shipment_status, carrier = $2, tracking_code = $3,
+              shipped_at = $4::timestamptz, updated_at = now()
+        WHERE id = $1::uuid`,
+      id,
+      shipped.carrier,
+      shipped.trackingCode,
+      shipped.shippedAt.toISOString(),
+    );
+    return shipped;
   }
 
   listByOrder(orderId: string): Promise<Array<Shipment & { details: ShippingDetails }>> {

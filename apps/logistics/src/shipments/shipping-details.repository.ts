@@ -14,11 +14,15 @@ export interface ShippingDetails {
 export class ShippingDetailsRepository {
   /** Keeps the first details recorded for an order; later ones for the same order change nothing. */
   async record(tx: Tx, details: ShippingDetails): Promise<boolean> {
-    const { count } = await tx.shippingDetails.createMany({
-      data: [{ orderId: details.orderId, shippingAddress: details.shippingAddress, lines: details.lines }],
-      skipDuplicates: true,
-    });
-    return count === 1;
+    // Raw SQL on this per-event path: Prisma compiles a createMany anew on every call.
+    const inserted = await tx.$executeRawUnsafe(
+      `INSERT INTO shipping_details (order_id, shipping_address, lines) VALUES ($1::uuid, $2::jsonb, $3::jsonb)
+       ON CONFLICT (order_id) DO NOTHING`,
+      details.orderId,
+      JSON.stringify(details.shippingAddress),
+      JSON.stringify(details.lines),
+    );
+    return inserted === 1;
   }
 
   /**

@@ -17,12 +17,29 @@ export class NotificationRepository {
    */
   async claim(tx: Tx, draft: NotificationDraft): Promise<Notification | undefined> {
     const row = { id: randomUUID(), ...draft, sentAt: new Date() };
-    const { count } = await tx.notification.createMany({ data: [row], skipDuplicates: true });
-    return count === 1 ? row : undefined;
+    // Raw SQL on this per-event path: Prisma compiles a createMany anew on every call.
+    const inserted = await tx.$executeRawUnsafe(
+      `INSERT INTO notification (id, order_id, notice, event_id, recipient, subject, message_id, sent_at)
+       VALUES ($1::uuid, $2::uuid, $3::notice, $4::uuid, $5, $6, $7, $8::timestamptz)
+       ON CONFLICT DO NOTHING`,
+      row.id,
+      row.orderId,
+      row.notice,
+      row.eventId,
+      row.recipient,
+      row.subject,
+      row.messageId,
+      row.sentAt.toISOString(),
+    );
+    return inserted === 1 ? row : undefined;
   }
 
   async markSent(tx: Tx, id: string, sentAt: Date): Promise<void> {
-    await tx.notification.update({ where: { id }, data: { sentAt } });
+    await tx.$executeRawUnsafe(
+      'UPDATE notification SET sent_at = $2::timestamptz WHERE id = $1::uuid',
+      id,
+      sentAt.toISOString(),
+    );
   }
 
   async listForOrder(orderId: string): Promise<Notification[]> {

@@ -7,10 +7,23 @@ import type { Tx } from '../prisma/prisma.service';
 export class OrderContactRepository {
   /** Keeps the first contact given for an order; a repeated PedidoCriado changes nothing. */
   async remember(tx: Tx, contact: { orderId: string; customerName: string; email: string }): Promise<void> {
-    await tx.orderContact.createMany({ data: [contact], skipDuplicates: true });
+    // Raw SQL on this per-event path: Prisma compiles a createMany anew on every call.
+    await tx.$executeRawUnsafe(
+      `INSERT INTO order_contact (order_id, customer_name, email) VALUES ($1::uuid, $2, $3)
+       ON CONFLICT (order_id) DO NOTHING`,
+      contact.orderId,
+      contact.customerName,
+      contact.email,
+    );
   }
 
   async find(tx: Tx, orderId: string): Promise<OrderContact | null> {
-    return tx.orderContact.findUnique({ where: { orderId } });
+    const rows = await tx.$queryRawUnsafe<
+      Array<{ order_id: string; customer_name: string; email: string; created_at: Date }>
+    >('SELECT order_id::text, customer_name, email, created_at FROM order_contact WHERE order_id = $1::uuid', orderId);
+    const row = rows[0];
+    return row
+      ? { orderId: row.order_id, customerName: row.customer_name, email: row.email, createdAt: row.created_at }
+      : null;
   }
 }

@@ -14,11 +14,17 @@ export interface PaymentIntent {
 export class PaymentIntentRepository {
   /** Keeps the first intent recorded for an order; a later one for the same order changes nothing. */
   async record(tx: Tx, intent: PaymentIntent): Promise<boolean> {
-    const { count } = await tx.paymentIntent.createMany({
-      data: [{ ...intent, amountCents: BigInt(intent.amountCents) }],
-      skipDuplicates: true,
-    });
-    return count === 1;
+    // Raw SQL on the per-event paths: one round trip each, and no query for Prisma to compile.
+    const inserted = await tx.$executeRawUnsafe(
+      `INSERT INTO payment_intent (order_id, amount_cents, currency, card_token, customer_id)
+       VALUES ($1::uuid, $2::bigint, $3, $4, $5) ON CONFLICT (order_id) DO NOTHING`,
+      intent.orderId,
+      intent.amountCents,
+      intent.currency,
+      intent.cardToken,
+      intent.customerId,
+    );
+    return inserted === 1;
   }
 
   /**
@@ -26,12 +32,21 @@ export class PaymentIntentRepository {
    * EstoqueReservado for it, in any number of processes) run one after the other.
    */
   async lock(tx: Tx, orderId: string): Promise<PaymentIntent | undefined> {
-    const rows = await tx.$queryRawUnsafe<Array<{ order_id: string }>>(
-      'SELECT order_id FROM payment_intent WHERE order_id = $1::uuid FOR UPDATE',
+    const rows = await tx.$queryRawUnsafe<
+      Array<{ order_id: string; amount_cents: bigint; currency: string; card_token: string; customer_id: string }>
+    >(
+      `SELECT order_id::text, amount_cents, currency, card_token, customer_id
+       FROM payment_intent WHERE order_id = $1::uuid FOR UPDATE`,
       orderId,
     );
-    if (!rows.length) return undefined;
-    const intent = await tx.paymentIntent.findUniqueOrThrow({ where: { orderId } });
-    return { ...intent, amountCents: Number(intent.amountCents), currency: intent.currency as 'BRL' };
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      orderId: row.order_id,
+      amountCents: Number(row.amount_cents),
+      currency: row.currency as 'BRL',
+      cardToken: row.card_token,
+      customerId: row.customer_id,
+    };
   }
 }

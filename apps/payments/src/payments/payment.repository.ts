@@ -20,12 +20,25 @@ export class PaymentRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async existsForOrder(tx: Tx, orderId: string): Promise<boolean> {
-    return (await tx.payment.count({ where: { orderId } })) > 0;
+    const rows = await tx.$queryRawUnsafe<unknown[]>('SELECT 1 FROM payment WHERE order_id = $1::uuid', orderId);
+    return rows.length > 0;
   }
 
+  /** Raw SQL on the per-event path: one round trip, and no query for Prisma to compile. */
   async create(tx: Tx, payment: Omit<PaymentRecord, 'createdAt'>): Promise<PaymentRecord> {
-    const created = await tx.payment.create({ data: { ...payment, amountCents: BigInt(payment.amountCents) } });
-    return toRecord(created);
+    const rows = await tx.$queryRawUnsafe<Array<{ created_at: Date }>>(
+      `INSERT INTO payment (id, order_id, amount_cents, currency, status, reason, authorization_code)
+       VALUES ($1::uuid, $2::uuid, $3::bigint, $4, $5::payment_status, $6, $7)
+       RETURNING created_at`,
+      payment.id,
+      payment.orderId,
+      payment.amountCents,
+      payment.currency,
+      payment.status,
+      payment.reason,
+      payment.authorizationCode,
+    );
+    return { ...payment, createdAt: rows[0]!.created_at };
   }
 
   async listByOrder(orderId: string): Promise<PaymentRecord[]> {

@@ -120,9 +120,9 @@ export class ShipmentDispatcher implements OnApplicationBootstrap, BeforeApplica
           {
             orderId: shipment.orderId,
             shipmentId: shipment.id,
-            carrier: shipped.carrier!,
-            trackingCode: shipped.trackingCode!,
-            shippedAt: shipped.shippedAt!.toISOString(),
+            carrier: shipped.carrier,
+            trackingCode: shipped.trackingCode,
+            shippedAt: shipped.shippedAt.toISOString(),
           },
           { correlationId: shipment.orderId, causationId: shipment.preparedEventId },
         );
