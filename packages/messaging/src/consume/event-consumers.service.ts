@@ -273,8 +273,15 @@ export class EventConsumers implements OnApplicationBootstrap, BeforeApplication
     let outcomes: boolean[];
     try {
       outcomes = await this.transactions.$transaction(async (tx) => {
+        const fresh = await this.recordInInbox(tx, queue, deliveries);
         const handled: boolean[] = [];
-        for (const delivery of deliveries) handled.push(await this.applyInTransaction(tx, queue, delivery));
+        for (const delivery of deliveries) {
+          // The first copy of an event is handled; a duplicate (already in the inbox, or twice in this
+          // batch) is not.
+          const first = fresh.delete(delivery.event.id);
+          if (first) await delivery.handler.invoke(delivery.event, tx);
+          handled.push(first);
+        }
         return handled;
       }, HANDLER_TRANSACTION_OPTIONS);
     } catch (error) {
@@ -290,6 +297,22 @@ export class EventConsumers implements OnApplicationBootstrap, BeforeApplication
     this.stats.batches++;
     deliveries.forEach((delivery, i) => this.recordOutcome(delivery, outcomes[i]!));
     return true;
+  }
+
+  /** Inbox rows for a batch in one statement; returns the ids of the events not seen before. */
+  private async recordInInbox(tx: unknown, queue: ConsumerQueue, deliveries: Delivery[]): Promise<Set<string>> {
+    const rows = await (tx as { $queryRawUnsafe: <T>(q: string, ...v: unknown[]) => Promise<T> }).$queryRawUnsafe<
+      Array<{ event_id: string }>
+    >(
+      `INSERT INTO inbox_message (consumer, event_id, type)
+       SELECT $1, event_id, type FROM unnest($2::uuid[], $3::text[]) AS batch(event_id, type)
+       ON CONFLICT DO NOTHING
+       RETURNING event_id::text`,
+      queue.name,
+      deliveries.map((delivery) => delivery.event.id),
+      deliveries.map((delivery) => delivery.event.type),
+    );
+    return new Set(rows.map((row) => row.event_id));
   }
 
   private async scheduleRetry(
