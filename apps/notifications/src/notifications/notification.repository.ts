@@ -34,14 +34,6 @@ export class NotificationRepository {
     return inserted === 1 ? row : undefined;
   }
 
-  async markSent(tx: Tx, id: string, sentAt: Date): Promise<void> {
-    await tx.$executeRawUnsafe(
-      'UPDATE notification SET sent_at = $2::timestamptz WHERE id = $1::uuid',
-      id,
-      sentAt.toISOString(),
-    );
-  }
-
   async listForOrder(orderId: string): Promise<Notification[]> {
     return this.prisma.notification.findMany({ where: { orderId }, orderBy: [{ sentAt: 'asc' }, { id: 'asc' }] });
   }

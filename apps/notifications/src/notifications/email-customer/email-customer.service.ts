@@ -17,9 +17,9 @@ export class ContactNotKnownYetError extends Error {
 
 /**
  * Sends one notice about an order to its customer, at most once per (order, notice), whatever is
- * redelivered. Runs in the handler's transaction: the Notification row is claimed first (so a
- * concurrent copy of the same fact waits for this one), then the e-mail is sent; a failed send throws
- * and rolls the claim back, so the retry sends it again.
+ * redelivered. Runs in the handler's transaction: the Notification row is claimed first, stamped with
+ * the send time (so a concurrent copy of the same fact waits for this one), then the e-mail is sent; a
+ * failed send throws and rolls the claim back, so the retry sends it again.
  */
 @Injectable()
 export class EmailCustomerService {
@@ -59,7 +59,6 @@ export class EmailCustomerService {
       messageId,
       headers: { 'X-Loja-Order-Id': orderId, 'X-Loja-Notice': facts.notice },
     });
-    await this.notifications.markSent(tx, claimed.id, new Date());
     this.logger.log({ msg: 'e-mail sent', ...context, messageId });
   }
 }
