@@ -85,6 +85,24 @@ export function renderMarkdown(report: BenchReport): string {
       }
       lines.push('');
     }
+    const consuming = CPU_COLUMNS.filter((name) => report.rates.some((r) => r.consumersPerOrder?.[name]));
+    if (consuming.length) {
+      lines.push(
+        '## Events per completed order: handled / retried / % handled in shared transactions (average batch)',
+        '',
+      );
+      lines.push(`| offered/s | ${consuming.join(' | ')} |`, `|---:|${consuming.map(() => '---:').join('|')}|`);
+      for (const rate of report.rates) {
+        const cells = consuming.map((name) => {
+          const c = rate.consumersPerOrder?.[name];
+          if (!c) return '';
+          const batches = c.averageBatch === null ? '' : ` (${c.averageBatch})`;
+          return `${c.handled} / ${c.retried} / ${c.batchedPercent} %${batches}`;
+        });
+        lines.push(`| ${rate.offeredRate} | ${cells.join(' | ')} |`);
+      }
+      lines.push('');
+    }
     const last = report.rates[report.rates.length - 1];
     const byDb = last ? Object.entries(last.postgresByDatabase).sort((a, b) => b[1] - a[1]) : [];
     if (last && byDb.length) {

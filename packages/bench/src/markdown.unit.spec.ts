@@ -28,6 +28,9 @@ function rate(offeredRate: number, overrides: Partial<RateResult> = {}): RateRes
     otherPercent: 3,
     postgresByDatabase: { b_orders: 5, b_inventory: 3 },
     postgresPerOrder: { orders: { transactions: 9.2, rowsWritten: 30 } },
+    consumersPerOrder: {
+      orders: { handled: 7, retried: 0.1, batchedPercent: 64, averageBatch: 3.2, batchRollbacks: 0 },
+    },
     errors: { status: {}, network: {}, notFinal: 0, skipped: 0, total: 0 },
     schedulerLagMaxMs: 3,
     pollsPerSec: 12,

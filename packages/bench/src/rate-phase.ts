@@ -1,4 +1,5 @@
 import type { BrokerCounters } from './broker-counters';
+import { consumersPerOrder, type ConsumerActivity } from './consumer-activity';
 import type { CpuSampler, CpuSnapshot } from './cpu-sampler';
 import { perOrder, type PostgresActivity } from './postgres-activity';
 import { FinalStatePoller } from './final-state-poller';
@@ -17,6 +18,7 @@ export interface PhaseContext {
   cpu: CpuSampler;
   broker: BrokerCounters | undefined;
   postgres: PostgresActivity | undefined;
+  consumers: ConsumerActivity | undefined;
   maxSamples: number;
   criteria: SustainabilityCriteria;
   log: (line: string) => void;
@@ -89,6 +91,7 @@ export async function runRatePhase(
   };
   const brokerBefore = await ctx.broker?.read();
   const postgresBefore = await ctx.postgres?.read();
+  const consumersBefore = await ctx.consumers?.read();
   const cpuStart = ctx.cpu.snapshot();
   const t0 = performance.now();
   poller.start();
@@ -223,6 +226,9 @@ export async function runRatePhase(
     const postgresAfter = await ctx.postgres?.read();
     if (postgresBefore && postgresAfter) postgresPerOrder = perOrder(postgresBefore, postgresAfter, finalAtEnd);
   }
+  const consumersAfter = await ctx.consumers?.read();
+  const consumers =
+    consumersBefore && consumersAfter ? consumersPerOrder(consumersBefore, consumersAfter, finalAtEnd) : {};
 
   const completedInWindow = Math.min(accepted, atGrace.total - base.total);
   const completedPerSec = round1(completedInWindow / durationS);
@@ -254,6 +260,7 @@ export async function runRatePhase(
     otherPercent: windowCpu.otherPercent,
     postgresByDatabase: windowCpu.postgresByDatabase,
     postgresPerOrder,
+    consumersPerOrder: consumers,
     errors,
     schedulerLagMaxMs: Math.round(lagMax),
     pollsPerSec: round1(poller.polls / ((drainMs + durationS * 1000) / 1000)),

@@ -1,3 +1,4 @@
+import type { ConsumerPerOrder } from './consumer-activity';
 import type { LatencySummary } from './percentiles';
 
 /** What one bench run found; results.json is this object. */
@@ -109,6 +110,8 @@ export interface RateResult {
   postgresByDatabase: Record<string, number>;
   /** Per completed order, per service database (pg_stat_database): transactions and rows written. */
   postgresPerOrder: Record<string, { transactions: number; rowsWritten: number }>;
+  /** Per completed order, per service (GET /health): events handled and retried, and how batched. */
+  consumersPerOrder: Record<string, ConsumerPerOrder>;
   errors: RateErrors;
   /** Worst delay of a send behind its schedule (the load generator's own lag). */
   schedulerLagMaxMs: number;

@@ -10,6 +10,7 @@ import { HttpClient } from './http-client';
 import { machineInfo } from './machine';
 import { startMailSinkProcess, type MailSinkProcess } from './mail-sink-process';
 import { measurePostgresCeiling } from './postgres-ceiling';
+import { ConsumerActivity } from './consumer-activity';
 import { PostgresActivity } from './postgres-activity';
 import { plannedCount } from './schedule';
 import { runRatePhase } from './rate-phase';
@@ -125,6 +126,7 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
       cpu: sampler,
       broker,
       postgres: own ? new PostgresActivity(servers.postgresUrl, namespace) : undefined,
+      consumers: store ? new ConsumerActivity(http, serviceUrls(store)) : undefined,
       maxSamples: options.maxSamples,
       criteria: DEFAULT_CRITERIA,
       log,
@@ -269,6 +271,11 @@ export function orderRequest(skus: readonly string[]) {
 }
 
 /** Orders prices from its replica of the catalogue: wait until it has applied every product announcement. */
+/** Each service's base URL, where its /health reports its consumers' counters. */
+function serviceUrls(store: RunningStore): Record<string, string> {
+  return Object.fromEntries(SERVICES.map((service) => [service, store.service(service).url]));
+}
+
 async function catalogueReplicated(http: HttpClient, ordersUrl: string, inventoryUrl: string): Promise<void> {
   const products = (await http.json<unknown[]>('GET', `${inventoryUrl}/products`)).length;
   const deadline = Date.now() + 60_000;

@@ -69,7 +69,16 @@ export class EventConsumers implements OnApplicationBootstrap, BeforeApplication
   private readonly inFlight = new Set<Promise<void>>();
   private ready = false;
   /** Outcomes since start, per kind: for the health page, logs and tests. */
-  readonly stats = { handled: 0, duplicates: 0, retried: 0, deadLettered: 0, batches: 0, batchRollbacks: 0 };
+  readonly stats = {
+    handled: 0,
+    duplicates: 0,
+    retried: 0,
+    deadLettered: 0,
+    /** Transactions that handled more than one message, and how many messages they held. */
+    batches: 0,
+    batchedMessages: 0,
+    batchRollbacks: 0,
+  };
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
@@ -295,6 +304,7 @@ export class EventConsumers implements OnApplicationBootstrap, BeforeApplication
       return false;
     }
     this.stats.batches++;
+    this.stats.batchedMessages += deliveries.length;
     deliveries.forEach((delivery, i) => this.recordOutcome(delivery, outcomes[i]!));
     return true;
   }
