@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { ConsoleLogger, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -37,6 +38,12 @@ export async function bootstrapService(module: Type<unknown>, settings: ServiceS
   const app = await createServiceApp(module, settings);
   const port = Number(process.env.PORT ?? settings.defaultPort);
   await app.listen(port);
+  // Idle keep-alive connections must outlive those of the clients and proxies in front (nginx and load
+  // balancers keep theirs 60 s): with Node's 5 s default, a client may send a request on a connection the
+  // server is closing at that moment, and gets ECONNRESET for a request that was never read.
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   new ConsoleLogger(settings.service, { json: true }).log({ msg: 'listening', port });
   return app;
 }
