@@ -15,7 +15,7 @@ import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { consumerQueueArguments, deadLetterQueueArguments, retryQueueArguments } from '../topology/queue-arguments';
 import { deadLetterQueueName, retryQueueName } from '../topology/queue-names';
-import { HANDLER_TRANSACTION_OPTIONS, type TransactionRunner } from '../transaction';
+import { HANDLER_TRANSACTION_OPTIONS, type SqlExecutor, type TransactionRunner } from '../transaction';
 import { HANDLE_EVENT_METADATA, type HandleEventMetadata } from './handle-event.decorator';
 import { MessageBatcher } from './message-batcher';
 import { allRetryDelaysMs, hasAttemptsLeft, retryDelayMs } from './retry-policy';
@@ -227,20 +227,34 @@ export class EventConsumers implements OnApplicationBootstrap, BeforeApplication
     return queue.batcher ? queue.batcher.submit(delivery) : this.handleAlone(queue, delivery);
   }
 
-  /** The handler's effects and the inbox row, in the caller's transaction; false for an event already handled. */
-  private async applyInTransaction(tx: unknown, queue: ConsumerQueue, { event, handler }: Delivery): Promise<boolean> {
-    // The inbox row and the handler's effects commit together: a redelivered event finds its row.
-    const inserted = await (
-      tx as { $executeRawUnsafe: (q: string, ...v: unknown[]) => Promise<number> }
-    ).$executeRawUnsafe(
-      'INSERT INTO inbox_message (consumer, event_id, type) VALUES ($1, $2::uuid, $3) ON CONFLICT DO NOTHING',
+  /**
+   * The inbox rows and the handlers' effects of `deliveries`, in the caller's transaction: they commit
+   * together, so a redelivered event finds its row. Returns, per delivery, whether it was handled: the
+   * first copy of an event is; a duplicate (already in the inbox, or twice in this batch) is not.
+   */
+  private async applyInTransaction(tx: SqlExecutor, queue: ConsumerQueue, deliveries: Delivery[]): Promise<boolean[]> {
+    const fresh = await this.recordInInbox(tx, queue, deliveries);
+    const handled: boolean[] = [];
+    for (const { event, handler } of deliveries) {
+      const first = fresh.delete(event.id);
+      if (first) await handler.invoke(event, tx);
+      handled.push(first);
+    }
+    return handled;
+  }
+
+  /** Inbox rows for the deliveries in one statement; returns the ids of the events not seen before. */
+  private async recordInInbox(tx: SqlExecutor, queue: ConsumerQueue, deliveries: Delivery[]): Promise<Set<string>> {
+    const rows = await tx.$queryRawUnsafe<Array<{ event_id: string }>>(
+      `INSERT INTO inbox_message (consumer, event_id, type)
+       SELECT $1, event_id, type FROM unnest($2::uuid[], $3::text[]) AS batch(event_id, type)
+       ON CONFLICT DO NOTHING
+       RETURNING event_id::text`,
       queue.name,
-      event.id,
-      event.type,
+      deliveries.map((delivery) => delivery.event.id),
+      deliveries.map((delivery) => delivery.event.type),
     );
-    if (inserted === 0) return false;
-    await handler.invoke(event, tx);
-    return true;
+    return new Set(rows.map((row) => row.event_id));
   }
 
   private recordOutcome({ handler, context }: Delivery, handled: boolean): void {
@@ -252,11 +266,11 @@ export class EventConsumers implements OnApplicationBootstrap, BeforeApplication
   private async handleAlone(queue: ConsumerQueue, delivery: Delivery): Promise<void> {
     const { message, attempt, context } = delivery;
     try {
-      const handled = await this.transactions.$transaction(
-        (tx) => this.applyInTransaction(tx, queue, delivery),
+      const [handled] = await this.transactions.$transaction(
+        (tx) => this.applyInTransaction(tx, queue, [delivery]),
         HANDLER_TRANSACTION_OPTIONS,
       );
-      this.recordOutcome(delivery, handled);
+      this.recordOutcome(delivery, handled!);
     } catch (error) {
       if (error instanceof PermanentEventError) {
         return this.deadLetter(queue, message, 'permanent-error', error, attempt, context);
@@ -281,18 +295,10 @@ export class EventConsumers implements OnApplicationBootstrap, BeforeApplication
   private async handleTogether(queue: ConsumerQueue, deliveries: Delivery[]): Promise<boolean> {
     let outcomes: boolean[];
     try {
-      outcomes = await this.transactions.$transaction(async (tx) => {
-        const fresh = await this.recordInInbox(tx, queue, deliveries);
-        const handled: boolean[] = [];
-        for (const delivery of deliveries) {
-          // The first copy of an event is handled; a duplicate (already in the inbox, or twice in this
-          // batch) is not.
-          const first = fresh.delete(delivery.event.id);
-          if (first) await delivery.handler.invoke(delivery.event, tx);
-          handled.push(first);
-        }
-        return handled;
-      }, HANDLER_TRANSACTION_OPTIONS);
+      outcomes = await this.transactions.$transaction(
+        (tx) => this.applyInTransaction(tx, queue, deliveries),
+        HANDLER_TRANSACTION_OPTIONS,
+      );
     } catch (error) {
       this.stats.batchRollbacks++;
       this.logger.warn({
@@ -307,22 +313,6 @@ export class EventConsumers implements OnApplicationBootstrap, BeforeApplication
     this.stats.batchedMessages += deliveries.length;
     deliveries.forEach((delivery, i) => this.recordOutcome(delivery, outcomes[i]!));
     return true;
-  }
-
-  /** Inbox rows for a batch in one statement; returns the ids of the events not seen before. */
-  private async recordInInbox(tx: unknown, queue: ConsumerQueue, deliveries: Delivery[]): Promise<Set<string>> {
-    const rows = await (tx as { $queryRawUnsafe: <T>(q: string, ...v: unknown[]) => Promise<T> }).$queryRawUnsafe<
-      Array<{ event_id: string }>
-    >(
-      `INSERT INTO inbox_message (consumer, event_id, type)
-       SELECT $1, event_id, type FROM unnest($2::uuid[], $3::text[]) AS batch(event_id, type)
-       ON CONFLICT DO NOTHING
-       RETURNING event_id::text`,
-      queue.name,
-      deliveries.map((delivery) => delivery.event.id),
-      deliveries.map((delivery) => delivery.event.type),
-    );
-    return new Set(rows.map((row) => row.event_id));
   }
 
   private async scheduleRetry(
