@@ -77,7 +77,11 @@ export class ShipmentRepository {
     }));
   }
 
-  async markShipped(tx: Tx, id: string, shipped: { carrier: string; trackingCode: string; shippedAt: Date }) {
+  async markShipped(
+    tx: Tx,
+    id: string,
+    shipped: { carrier: string; trackingCode: string; shippedAt: Date },
+  ): Promise<void> {
     await tx.$executeRawUnsafe(
       `UPDATE shipment SET status = 'SHIPPED'::shipment_status, carrier = $2, tracking_code = $3,
               shipped_at = $4::timestamptz, updated_at = now()
@@ -87,7 +91,6 @@ export class ShipmentRepository {
       shipped.trackingCode,
       shipped.shippedAt.toISOString(),
     );
-    return shipped;
   }
 
   listByOrder(orderId: string): Promise<Array<Shipment & { details: ShippingDetails }>> {

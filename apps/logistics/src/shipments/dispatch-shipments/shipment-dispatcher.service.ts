@@ -109,11 +109,8 @@ export class ShipmentDispatcher implements OnApplicationBootstrap, BeforeApplica
     return this.prisma.$transaction(async (tx) => {
       const due = await this.shipments.claimDue(tx, this.config.LOGISTICS_DISPATCH_BATCH_SIZE);
       for (const shipment of due) {
-        const shipped = await this.shipments.markShipped(tx, shipment.id, {
-          carrier: CARRIER,
-          trackingCode: trackingCodeFor(shipment.number),
-          shippedAt: new Date(),
-        });
+        const shipped = { carrier: CARRIER, trackingCode: trackingCodeFor(shipment.number), shippedAt: new Date() };
+        await this.shipments.markShipped(tx, shipment.id, shipped);
         await this.outbox.add(
           tx,
           PedidoEnviado,
