@@ -6,11 +6,11 @@ import type { BenchOptions } from './args';
 import { measureBrokerCeiling } from './broker-ceiling';
 import { BrokerCounters } from './broker-counters';
 import { CpuSampler, findPostmasterPids, findRabbitPids, type CpuTarget } from './cpu-sampler';
+import { ConsumerActivity } from './consumer-activity';
 import { HttpClient } from './http-client';
 import { machineInfo } from './machine';
 import { startMailSinkProcess, type MailSinkProcess } from './mail-sink-process';
 import { measurePostgresCeiling } from './postgres-ceiling';
-import { ConsumerActivity } from './consumer-activity';
 import { PostgresActivity } from './postgres-activity';
 import { plannedCount } from './schedule';
 import { runRatePhase } from './rate-phase';
@@ -270,12 +270,12 @@ export function orderRequest(skus: readonly string[]) {
   };
 }
 
-/** Orders prices from its replica of the catalogue: wait until it has applied every product announcement. */
 /** Each service's base URL, where its /health reports its consumers' counters. */
 function serviceUrls(store: RunningStore): Record<string, string> {
   return Object.fromEntries(SERVICES.map((service) => [service, store.service(service).url]));
 }
 
+/** Orders prices from its replica of the catalogue: wait until it has applied every product announcement. */
 async function catalogueReplicated(http: HttpClient, ordersUrl: string, inventoryUrl: string): Promise<void> {
   const products = (await http.json<unknown[]>('GET', `${inventoryUrl}/products`)).length;
   const deadline = Date.now() + 60_000;
