@@ -5,42 +5,45 @@ import { createInterface } from 'node:readline';
 
 export interface MailSinkProcess {
   smtpUrl: string;
+  /** `GET` → `{"messages": n}`: e-mails accepted so far. */
+  countUrl: string;
   pid: number;
   stop(): Promise<void>;
 }
 
 /**
- * The mail sink as a process of its own rather than inside the bench (as the store launcher would
- * run it): at hundreds of e-mails a second it costs real CPU, which must show as the sink's, not as
- * the load generator's.
+ * The bench's counting mail sink (mail-sink-main.ts) as a process of its own rather than inside the
+ * bench: whatever it costs shows as the sink's CPU, not as the load generator's.
  */
-export async function startMailSinkProcess(rootDir: string): Promise<MailSinkProcess> {
-  const entry = join(rootDir, 'packages', 'mail-sink', 'dist', 'main.js');
-  if (!existsSync(entry)) throw new Error(`not built: packages/mail-sink/dist/main.js; run \`npm run build\` first`);
+export async function startMailSinkProcess(): Promise<MailSinkProcess> {
+  const entry = join(__dirname, 'mail-sink-main.js');
+  if (!existsSync(entry)) throw new Error(`not built: ${entry}; run \`npm run build\` first`);
   const child = spawn(process.execPath, [entry], {
-    env: { PATH: process.env.PATH ?? '', MAIL_SINK_SMTP_PORT: '0', MAIL_SINK_HTTP_PORT: '0' },
+    env: { PATH: process.env.PATH ?? '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
-  const smtpUrl = await new Promise<string>((resolve, reject) => {
+  const urls = await new Promise<{ smtpUrl: string; countUrl: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('mail sink did not start within 15 s')), 15_000);
     child.once('exit', (code) => reject(new Error(`mail sink exited with ${code}`)));
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       try {
-        const fields = JSON.parse(line) as { smtpUrl?: string };
-        if (fields.smtpUrl) {
+        const fields = JSON.parse(line) as { smtpUrl?: string; countUrl?: string };
+        if (fields.smtpUrl && fields.countUrl) {
           clearTimeout(timer);
-          resolve(fields.smtpUrl);
+          lines.close();
+          child.stdout!.resume(); // it prints nothing more; never let a full pipe block it
+          resolve({ smtpUrl: fields.smtpUrl, countUrl: fields.countUrl });
         }
       } catch {
-        // not a log line
+        // not the line it prints once listening
       }
     });
   });
   return {
-    smtpUrl,
+    ...urls,
     pid: child.pid!,
     stop: async () => {
       process.removeListener('exit', killOnExit);

@@ -90,7 +90,7 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
   try {
     let urls = options.target;
     if (own && !signal.aborted) {
-      mailSink = await startMailSinkProcess(REPO_ROOT);
+      mailSink = await startMailSinkProcess();
       log(`mail sink: ${mailSink.smtpUrl} (pid ${mailSink.pid})`);
       store = await startStore({
         namespace,
