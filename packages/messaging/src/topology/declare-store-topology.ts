@@ -16,6 +16,9 @@ export async function declareStoreTopology(
   const connection = await amqp.connect(amqpUrl);
   try {
     const channel = await connection.createChannel();
+    // A refused declaration (PRECONDITION_FAILED) rejects the call that made it; the channel's own
+    // error event carries the same error and must not crash the process as well.
+    channel.on('error', () => undefined);
     await channel.assertExchange(exchange, 'topic', { durable: true });
     const queues = Object.keys(CONSUMER_QUEUES) as ConsumerQueueName[];
     for (const queue of queues) {
