@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule, messagingOptionsFromEnv } from '@loja/messaging';
 import { PrismaModule } from './prisma/prisma.module';
-import { PrismaService } from './prisma/prisma.service';
 import { ListProductsController } from './products/list-products/list-products.http.controller';
 import { ProductChanges } from './products/product-changes';
 import { ProductRepository } from './products/product.repository';
@@ -14,12 +13,7 @@ import { ReservationRepository } from './reservations/reservation.repository';
 import { ReserveStockOnPedidoCriado } from './reservations/reserve-stock/reserve-stock.handler';
 
 @Module({
-  imports: [
-    PrismaModule,
-    MessagingModule.forRoot(
-      messagingOptionsFromEnv({ service: 'inventory', imports: [PrismaModule], prisma: PrismaService }),
-    ),
-  ],
+  imports: [PrismaModule, MessagingModule.forRoot(messagingOptionsFromEnv({ service: 'inventory' }))],
   controllers: [ListProductsController, RestockProductController],
   providers: [
     ProductRepository,

@@ -10,15 +10,9 @@ import { ListNotificationsController } from './notifications/list-notifications/
 import { NotificationRepository } from './notifications/notification.repository';
 import { OrderContactRepository } from './notifications/order-contact.repository';
 import { PrismaModule } from './prisma/prisma.module';
-import { PrismaService } from './prisma/prisma.service';
 
 @Module({
-  imports: [
-    PrismaModule,
-    MessagingModule.forRoot(
-      messagingOptionsFromEnv({ service: 'notifications', imports: [PrismaModule], prisma: PrismaService }),
-    ),
-  ],
+  imports: [PrismaModule, MessagingModule.forRoot(messagingOptionsFromEnv({ service: 'notifications' }))],
   controllers: [ListNotificationsController],
   providers: [
     Mailer,

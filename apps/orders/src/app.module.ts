@@ -11,15 +11,9 @@ import { PlaceOrderService } from './orders/place-order/place-order.service';
 import { TrackOrderOnSagaEvents } from './orders/track-order/track-order.handler';
 import { TrackOrderService } from './orders/track-order/track-order.service';
 import { PrismaModule } from './prisma/prisma.module';
-import { PrismaService } from './prisma/prisma.service';
 
 @Module({
-  imports: [
-    PrismaModule,
-    MessagingModule.forRoot(
-      messagingOptionsFromEnv({ service: 'orders', imports: [PrismaModule], prisma: PrismaService }),
-    ),
-  ],
+  imports: [PrismaModule, MessagingModule.forRoot(messagingOptionsFromEnv({ service: 'orders' }))],
   controllers: [PlaceOrderController, ListOrdersController, GetOrderController, ListProductsController],
   providers: [
     CatalogRepository,

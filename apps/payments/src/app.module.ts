@@ -2,21 +2,16 @@ import { Module } from '@nestjs/common';
 import { MessagingModule, messagingOptionsFromEnv } from '@loja/messaging';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from './config/payments.config';
 import { ChargeOrderOnEstoqueReservado } from './payments/charge-order/charge-order.handler';
+import { ChargeOrderService } from './payments/charge-order/charge-order.service';
 import { SimulatedGateway } from './payments/gateway/simulated-gateway';
 import { ListPaymentsController } from './payments/list-payments/list-payments.http.controller';
 import { PaymentIntentRepository } from './payments/payment-intent.repository';
 import { PaymentRepository } from './payments/payment.repository';
 import { RecordPaymentDetailsOnPedidoCriado } from './payments/record-payment-details/record-payment-details.handler';
 import { PrismaModule } from './prisma/prisma.module';
-import { PrismaService } from './prisma/prisma.service';
 
 @Module({
-  imports: [
-    PrismaModule,
-    MessagingModule.forRoot(
-      messagingOptionsFromEnv({ service: 'payments', imports: [PrismaModule], prisma: PrismaService }),
-    ),
-  ],
+  imports: [PrismaModule, MessagingModule.forRoot(messagingOptionsFromEnv({ service: 'payments' }))],
   controllers: [ListPaymentsController],
   providers: [
     {
@@ -31,6 +26,7 @@ import { PrismaService } from './prisma/prisma.service';
     PaymentIntentRepository,
     PaymentRepository,
     RecordPaymentDetailsOnPedidoCriado,
+    ChargeOrderService,
     ChargeOrderOnEstoqueReservado,
   ],
 })

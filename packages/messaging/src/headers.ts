@@ -12,6 +12,8 @@ export const Headers = {
     routingKey: 'x-loja-original-routing-key',
   },
   traceparent: 'traceparent',
+  /** The envelope's version, so a consumer can tell versions apart without parsing the body. */
+  eventVersion: 'x-loja-event-version',
 } as const;
 
 /**

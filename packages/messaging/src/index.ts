@@ -7,12 +7,28 @@ export { HandleEvent } from './consume/handle-event.decorator';
 export { PermanentEventError } from './errors';
 export { Headers, type DeadLetterReason } from './headers';
 export {
+  RETRY_EXCHANGE,
+  REQUEUE_EXCHANGE,
   retryQueueName,
+  retryRoutingKey,
+  retryQueueBindingKey,
+  requeueBindingKey,
   deadLetterQueueName,
   isDeadLetterQueue,
   originalQueueOfDeadLetterQueue,
 } from './topology/queue-names';
-export type { SqlExecutor, TransactionRunner } from './transaction';
-export { declareStoreTopology } from './topology/declare-store-topology';
-export { consumerQueueArguments, deadLetterQueueArguments, retryQueueArguments } from './topology/queue-arguments';
+export { Database } from './sql/database';
+export { SqlTransaction, type SqlExecutor } from './sql/sql-transaction';
+export type { OutboxLag } from './outbox/outbox-relay.service';
+export { declareStoreTopology, type StoreTopologyOptions } from './topology/declare-store-topology';
+export { declareRetryTopology } from './topology/declare-retry-topology';
+export { bindConsumerQueueForRetries } from './topology/bind-consumer-queue-for-retries';
+export { DEFAULT_RETRY_POLICY, defaultRetryDelaysMs } from './topology/default-retry-policy';
+export {
+  DEFAULT_QUEUE_MAX_LENGTH,
+  consumerQueueArguments,
+  deadLetterQueueArguments,
+  retryQueueArguments,
+  type ConsumerQueueLimits,
+} from './topology/queue-arguments';
 export { allRetryDelaysMs, retryDelayMs } from './consume/retry-policy';

@@ -1,7 +1,5 @@
-import type { ModuleMetadata, Type } from '@nestjs/common';
 import type { ServiceName } from '@loja/contracts';
 import { z } from 'zod';
-import type { TransactionRunner } from './transaction';
 
 export interface RetryPolicyOptions {
   /** Deliveries in all, the first included; after the last failed one the message is dead-lettered. */
@@ -14,11 +12,10 @@ export interface RetryPolicyOptions {
 export interface MessagingOptions {
   service: ServiceName;
   rabbitmqUrl: string;
-  /** The service's own database: the outbox relay and the health check use it. */
+  /** The service's own database: handlers' and use cases' transactions, the relay, the health check. */
   databaseUrl: string;
-  /** Modules that export `prisma` (the service's PrismaService), so handlers run in its transactions. */
-  imports: ModuleMetadata['imports'];
-  prisma: Type<TransactionRunner>;
+  /** Connections for transactions (`Database`); the relay has two of its own. */
+  databasePoolSize: number;
   /** The topic exchange of domain events. */
   exchange: string;
   /** Unacknowledged messages a consumer may hold at once (per queue). */
@@ -28,6 +25,8 @@ export interface MessagingOptions {
   retry: RetryPolicyOptions;
   /** Deliveries after which the broker itself dead-letters a message (guards against crash loops). */
   deliveryLimit: number;
+  /** Most messages a consumer queue holds; past it the broker refuses publishes (back-pressure). */
+  queueMaxLength: number;
   outbox: { sweepIntervalMs: number; batchSize: number; publishTimeoutMs: number };
 }
 
@@ -37,6 +36,7 @@ const intFromEnv = (fallback: number) => z.coerce.number().int().nonnegative().d
 const MessagingEnv = z.object({
   RABBITMQ_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),
   DATABASE_URL: z.string().min(1),
+  MESSAGING_DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(6),
   EVENTS_EXCHANGE: z.string().min(1).default('loja.events'),
   MESSAGING_PREFETCH: intFromEnv(20),
   MESSAGING_BATCH_SIZE: z.coerce.number().int().positive().default(10),
@@ -45,6 +45,7 @@ const MessagingEnv = z.object({
   MESSAGING_RETRY_MULTIPLIER: z.coerce.number().min(1).default(4),
   MESSAGING_RETRY_MAX_DELAY_MS: intFromEnv(5 * 60_000),
   MESSAGING_DELIVERY_LIMIT: intFromEnv(20),
+  MESSAGING_QUEUE_MAX_LENGTH: z.coerce.number().int().positive().default(10_000),
   OUTBOX_SWEEP_INTERVAL_MS: intFromEnv(5000),
   OUTBOX_BATCH_SIZE: intFromEnv(200),
   OUTBOX_PUBLISH_TIMEOUT_MS: intFromEnv(10_000),
@@ -52,7 +53,7 @@ const MessagingEnv = z.object({
 
 /** Reads the messaging settings from the environment; fails at boot with the names of bad variables. */
 export function messagingOptionsFromEnv(
-  base: Pick<MessagingOptions, 'service' | 'imports' | 'prisma'>,
+  base: Pick<MessagingOptions, 'service'>,
   env: NodeJS.ProcessEnv = process.env,
 ): MessagingOptions {
   const parsed = MessagingEnv.safeParse(env);
@@ -65,6 +66,7 @@ export function messagingOptionsFromEnv(
     ...base,
     rabbitmqUrl: e.RABBITMQ_URL,
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.MESSAGING_DATABASE_POOL_SIZE,
     exchange: e.EVENTS_EXCHANGE,
     prefetch: e.MESSAGING_PREFETCH,
     batchSize: e.MESSAGING_BATCH_SIZE,
@@ -75,6 +77,7 @@ export function messagingOptionsFromEnv(
       maxDelayMs: e.MESSAGING_RETRY_MAX_DELAY_MS,
     },
     deliveryLimit: e.MESSAGING_DELIVERY_LIMIT,
+    queueMaxLength: e.MESSAGING_QUEUE_MAX_LENGTH,
     outbox: {
       sweepIntervalMs: e.OUTBOX_SWEEP_INTERVAL_MS,
       batchSize: e.OUTBOX_BATCH_SIZE,

@@ -4,7 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
 import { createEvent, PedidoCriado, type DataOf } from '@loja/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventConsumers, Headers, OutboxRelay, OutboxService } from '../src';
+import { Database, EventConsumers, Headers, OutboxRelay, OutboxService } from '../src';
 import { BrokerProbe, TestNamespace, waitFor } from '../src/testing';
 import { FailurePlan, PrismaService, startTestApp } from './fixtures/test-app';
 
@@ -42,8 +42,8 @@ describe('messaging: outbox → broker → inbox, on real PostgreSQL and RabbitM
   async function placeOrder(target: INestApplication, data = order()) {
     const outbox = target.get(OutboxService);
     return target
-      .get(PrismaService)
-      .$transaction((tx) => outbox.add(tx, PedidoCriado, data, { correlationId: data.orderId }));
+      .get(Database)
+      .transaction((tx) => outbox.add(tx, PedidoCriado, data, { correlationId: data.orderId }));
   }
 
   beforeAll(async () => {
@@ -85,7 +85,7 @@ describe('messaging: outbox → broker → inbox, on real PostgreSQL and RabbitM
   it('does not publish an event whose transaction rolled back', async () => {
     const data = order();
     await expect(
-      app.get(PrismaService).$transaction(async (tx) => {
+      app.get(Database).transaction(async (tx) => {
         await app.get(OutboxService).add(tx, PedidoCriado, data, { correlationId: data.orderId });
         throw new Error('business rule failed after the event was written');
       }),
@@ -187,10 +187,10 @@ describe('messaging: outbox → broker → inbox, on real PostgreSQL and RabbitM
 
   it('publishes, after a restart, an event committed by a process that died before publishing it', async () => {
     const crashed = await startTestApp({ databaseUrl, rabbitmqUrl: ns.rabbitmqUrl });
-    // The relay of the doomed process stops; then it commits an event and dies without publishing it.
+    // The doomed process loses the broker, commits an event it cannot publish, and dies.
     await crashed.get(OutboxRelay).stop();
-    const event = await placeOrder(crashed);
     await crashed.get(AmqpConnection).managedConnection.close();
+    const event = await placeOrder(crashed);
     const row = () => app.get(PrismaService).outboxMessage.findUniqueOrThrow({ where: { id: event.id } });
     expect((await row()).publishedAt).toBeNull();
 
@@ -216,7 +216,7 @@ describe('messaging: outbox → broker → inbox, on real PostgreSQL and RabbitM
     );
     plan.failuresLeft.set(burst[5]!.orderId, 2);
     const outbox = app.get(OutboxService);
-    await app.get(PrismaService).$transaction(async (tx) => {
+    await app.get(Database).transaction(async (tx) => {
       for (const data of burst) await outbox.add(tx, PedidoCriado, data, { correlationId: data.orderId });
     });
     await entered;
@@ -241,18 +241,17 @@ describe('messaging: outbox → broker → inbox, on real PostgreSQL and RabbitM
     const prisma = app.get(PrismaService);
     const relay = app.get(OutboxRelay);
     const data = order();
-    const event = await prisma.$transaction(async (tx) => {
-      const placed = await app.get(OutboxService).add(tx, PedidoCriado, data, { correlationId: data.orderId });
-      // As a relay that claimed the row and then died would leave it.
-      await tx.$executeRawUnsafe(
-        `UPDATE outbox_message SET claimed_until = now() + interval '1 hour' WHERE id = $1::uuid`,
-        placed.id,
-      );
-      return placed;
-    });
+    // As a relay of another process that claimed the row and then died would leave it.
+    const event = createEvent(PedidoCriado, data, { source: 'orders', correlationId: data.orderId });
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO outbox_message (id, routing_key, type, envelope, claimed_until)
+       VALUES ($1::uuid, 'pedido.criado', 'PedidoCriado', $2::jsonb, now() + interval '1 hour')`,
+      event.id,
+      JSON.stringify(event),
+    );
     const row = () => prisma.outboxMessage.findUniqueOrThrow({ where: { id: event.id } });
 
-    await relay.requestFlush();
+    await relay.sweepNow();
     expect((await row()).publishedAt).toBeNull();
     expect(await effectsOf(data.orderId)).toBe(0);
 
@@ -260,8 +259,8 @@ describe('messaging: outbox → broker → inbox, on real PostgreSQL and RabbitM
       `UPDATE outbox_message SET claimed_until = now() - interval '1 second' WHERE id = $1::uuid`,
       event.id,
     );
-    await relay.requestFlush();
-    expect((await row()).publishedAt).not.toBeNull();
+    await relay.sweepNow();
+    await waitFor('row marked published', async () => (await row()).publishedAt !== null);
     await waitFor('event handled', async () => (await effectsOf(data.orderId)) === 1);
   });
 

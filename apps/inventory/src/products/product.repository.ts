@@ -1,14 +1,57 @@
 import { Injectable } from '@nestjs/common';
-import type { Product } from '../generated/prisma/client';
-import { PrismaService, type Tx } from '../prisma/prisma.service';
+import { Database, type SqlTransaction } from '@loja/messaging';
+
+/** A product of the catalogue with its stock, as Inventory announces it. */
+export interface ProductRecord {
+  sku: string;
+  name: string;
+  priceCents: number;
+  stockAvailable: number;
+  /** Bumped on every change; replicas ignore an update older than what they hold. */
+  revision: number;
+}
+
+interface ProductRow {
+  sku: string;
+  name: string;
+  price_cents: number;
+  stock_available: number;
+  revision: number;
+}
+
+const toRecord = (row: ProductRow): ProductRecord => ({
+  sku: row.sku,
+  name: row.name,
+  priceCents: row.price_cents,
+  stockAvailable: row.stock_available,
+  revision: row.revision,
+});
+
+const COLUMNS = 'sku, name, price_cents, stock_available, revision';
 
 /** The only place that reads and writes products. */
 @Injectable()
 export class ProductRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly database: Database) {}
 
-  list(): Promise<Product[]> {
-    return this.prisma.product.findMany({ orderBy: { sku: 'asc' } });
+  async list(): Promise<Array<ProductRecord & { updatedAt: Date }>> {
+    const rows = await this.database.query<ProductRow & { updated_at: Date }>(
+      `SELECT ${COLUMNS}, updated_at FROM product ORDER BY sku`,
+    );
+    return rows.map((row) => ({ ...toRecord(row), updatedAt: row.updated_at }));
+  }
+
+  /** Inserts a product unless its SKU exists; returns it only if this call inserted it. */
+  async insertIfAbsent(
+    tx: SqlTransaction,
+    product: Omit<ProductRecord, 'revision'>,
+  ): Promise<ProductRecord | undefined> {
+    const rows = await tx.query<ProductRow>(
+      `INSERT INTO product (sku, name, price_cents, stock_available, revision, updated_at)
+       VALUES ($1, $2, $3, $4, 1, now()) ON CONFLICT (sku) DO NOTHING RETURNING ${COLUMNS}`,
+      [product.sku, product.name, product.priceCents, product.stockAvailable],
+    );
+    return rows[0] && toRecord(rows[0]);
   }
 
   /**
@@ -16,19 +59,22 @@ export class ProductRepository {
    * two reservations never deadlock): concurrent reservations of the same SKU, from any number of
    * inventory processes, run one after the other.
    */
-  async lockStock(tx: Tx, skus: string[]): Promise<Map<string, number>> {
-    const rows = await tx.$queryRawUnsafe<Array<{ sku: string; stock_available: number }>>(
+  async lockStock(tx: SqlTransaction, skus: string[]): Promise<Map<string, number>> {
+    const rows = await tx.query<{ sku: string; stock_available: number }>(
       'SELECT sku, stock_available FROM product WHERE sku = ANY($1::text[]) ORDER BY sku FOR UPDATE',
-      [...skus].sort(),
+      [[...skus].sort()],
     );
     return new Map(rows.map((row) => [row.sku, row.stock_available]));
   }
 
   /** Adds `delta` (negative to take) to a product's stock and bumps its revision. */
-  adjustStock(tx: Tx, sku: string, delta: number): Promise<Product> {
-    return tx.product.update({
-      where: { sku },
-      data: { stockAvailable: { increment: delta }, revision: { increment: 1 } },
-    });
+  async adjustStock(tx: SqlTransaction, sku: string, delta: number): Promise<ProductRecord> {
+    const rows = await tx.query<ProductRow>(
+      `UPDATE product SET stock_available = stock_available + $2, revision = revision + 1, updated_at = now()
+       WHERE sku = $1 RETURNING ${COLUMNS}`,
+      [sku, delta],
+    );
+    if (!rows[0]) throw new Error(`no product ${sku}`);
+    return toRecord(rows[0]);
   }
 }

@@ -4,9 +4,6 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { LOGISTICS_CONFIG, type LogisticsConfig } from '../config/logistics.config';
 import { PrismaClient, type Prisma } from '../generated/prisma/client';
 
-/** The transaction handle use cases and handlers write through. */
-export type Tx = Prisma.TransactionClient;
-
 @Injectable()
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   constructor(@Inject(LOGISTICS_CONFIG) config: LogisticsConfig) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ShippingAddress, StockLine } from '@loja/contracts';
 import type { z } from 'zod';
-import type { Tx } from '../prisma/prisma.service';
+import type { SqlTransaction } from '@loja/messaging';
 
 export interface ShippingDetails {
   orderId: string;
@@ -13,14 +13,12 @@ export interface ShippingDetails {
 @Injectable()
 export class ShippingDetailsRepository {
   /** Keeps the first details recorded for an order; later ones for the same order change nothing. */
-  async record(tx: Tx, details: ShippingDetails): Promise<boolean> {
+  async record(tx: SqlTransaction, details: ShippingDetails): Promise<boolean> {
     // Raw SQL on this per-event path: Prisma compiles a createMany anew on every call.
-    const inserted = await tx.$executeRawUnsafe(
+    const inserted = await tx.execute(
       `INSERT INTO shipping_details (order_id, shipping_address, lines) VALUES ($1::uuid, $2::jsonb, $3::jsonb)
        ON CONFLICT (order_id) DO NOTHING`,
-      details.orderId,
-      JSON.stringify(details.shippingAddress),
-      JSON.stringify(details.lines),
+      [details.orderId, JSON.stringify(details.shippingAddress), JSON.stringify(details.lines)],
     );
     return inserted === 1;
   }
@@ -29,10 +27,10 @@ export class ShippingDetailsRepository {
    * Whether the order's details are known, their row locked until the transaction ends: two payments
    * announced for the same order are prepared one after the other, in any number of processes.
    */
-  async lock(tx: Tx, orderId: string): Promise<boolean> {
-    const rows = await tx.$queryRawUnsafe<Array<{ order_id: string }>>(
+  async lock(tx: SqlTransaction, orderId: string): Promise<boolean> {
+    const rows = await tx.query<{ order_id: string }>(
       'SELECT order_id FROM shipping_details WHERE order_id = $1::uuid FOR UPDATE',
-      orderId,
+      [orderId],
     );
     return rows.length > 0;
   }

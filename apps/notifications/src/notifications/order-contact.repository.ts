@@ -1,26 +1,25 @@
 import { Injectable } from '@nestjs/common';
+import type { SqlTransaction } from '@loja/messaging';
 import type { OrderContact } from '../generated/prisma/client';
-import type { Tx } from '../prisma/prisma.service';
 
 /** The only place that reads and writes order contacts. */
 @Injectable()
 export class OrderContactRepository {
   /** Keeps the first contact given for an order; a repeated PedidoCriado changes nothing. */
-  async remember(tx: Tx, contact: { orderId: string; customerName: string; email: string }): Promise<void> {
+  async remember(tx: SqlTransaction, contact: { orderId: string; customerName: string; email: string }): Promise<void> {
     // Raw SQL on this per-event path: Prisma compiles a createMany anew on every call.
-    await tx.$executeRawUnsafe(
+    await tx.execute(
       `INSERT INTO order_contact (order_id, customer_name, email) VALUES ($1::uuid, $2, $3)
        ON CONFLICT (order_id) DO NOTHING`,
-      contact.orderId,
-      contact.customerName,
-      contact.email,
+      [contact.orderId, contact.customerName, contact.email],
     );
   }
 
-  async find(tx: Tx, orderId: string): Promise<OrderContact | null> {
-    const rows = await tx.$queryRawUnsafe<
-      Array<{ order_id: string; customer_name: string; email: string; created_at: Date }>
-    >('SELECT order_id::text, customer_name, email, created_at FROM order_contact WHERE order_id = $1::uuid', orderId);
+  async find(tx: SqlTransaction, orderId: string): Promise<OrderContact | null> {
+    const rows = await tx.query<{ order_id: string; customer_name: string; email: string; created_at: Date }>(
+      'SELECT order_id::text, customer_name, email, created_at FROM order_contact WHERE order_id = $1::uuid',
+      [orderId],
+    );
     const row = rows[0];
     return row
       ? { orderId: row.order_id, customerName: row.customer_name, email: row.email, createdAt: row.created_at }

@@ -4,9 +4,6 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../config/notifications.config';
 import { PrismaClient, type Prisma } from '../generated/prisma/client';
 
-/** The transaction handle use cases and handlers write through. */
-export type Tx = Prisma.TransactionClient;
-
 @Injectable()
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   constructor(@Inject(NOTIFICATIONS_CONFIG) config: NotificationsConfig) {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { DataOf, ProdutoAtualizado } from '@loja/contracts';
+import type { SqlTransaction } from '@loja/messaging';
 import type { CatalogProduct } from '../generated/prisma/client';
-import { PrismaService, type Tx } from '../prisma/prisma.service';
+import { PrismaService } from '../prisma/prisma.service';
 
 /** The only place that reads and writes the catalogue replica. */
 @Injectable()
@@ -13,19 +14,15 @@ export class CatalogRepository {
    * updates can arrive out of order (retries, several inventory replicas), and a stale one must not win.
    * Returns false when the update was stale.
    */
-  async upsertIfNewer(tx: Tx, product: DataOf<typeof ProdutoAtualizado>): Promise<boolean> {
-    const written = await tx.$executeRawUnsafe(
+  async upsertIfNewer(tx: SqlTransaction, product: DataOf<typeof ProdutoAtualizado>): Promise<boolean> {
+    const written = await tx.execute(
       `INSERT INTO catalog_product (sku, name, price_cents, stock_available, revision, updated_at)
        VALUES ($1, $2, $3, $4, $5, now())
        ON CONFLICT (sku) DO UPDATE SET
          name = EXCLUDED.name, price_cents = EXCLUDED.price_cents, stock_available = EXCLUDED.stock_available,
          revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at
        WHERE catalog_product.revision < EXCLUDED.revision`,
-      product.sku,
-      product.name,
-      product.priceCents,
-      product.stockAvailable,
-      product.revision,
+      [product.sku, product.name, product.priceCents, product.stockAvailable, product.revision],
     );
     return written > 0;
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { Database, type SqlTransaction } from '@loja/messaging';
 import type { Order, OrderLine, OrderTimelineEntry, Prisma } from '../generated/prisma/client';
-import { PrismaService, type Tx } from '../prisma/prisma.service';
+import { PrismaService } from '../prisma/prisma.service';
 import type { OrderState, OrderStatus, PricedLine } from './order';
 
 /** An order's columns and lines as the views read them: Prisma's rows (the list) fit, so do the raw reads below. */
@@ -53,7 +54,10 @@ const isoUtc = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-
 /** The only place that reads and writes orders, their lines, timeline and idempotency keys. */
 @Injectable()
 export class OrderRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly database: Database,
+  ) {}
 
   /**
    * Writes the order, its lines and its first timeline entry (PedidoCriado) in one statement, one round
@@ -62,7 +66,7 @@ export class OrderRepository {
    * updated when placed. recorded_at is the statement's time: the transaction's (now(), the column
    * default) precedes the PedidoCriado event written in it.
    */
-  async create(tx: Tx, order: NewOrder): Promise<OrderRecord> {
+  async create(tx: SqlTransaction, order: NewOrder): Promise<OrderRecord> {
     const placedAt = order.placedBy.occurredAt;
     const lines = order.lines.map((line, position) => ({
       position,
@@ -71,9 +75,12 @@ export class OrderRepository {
       quantity: line.quantity,
       unit_price_cents: line.unitPriceCents,
     }));
-    const rows = await tx.$queryRawUnsafe<
-      Array<{ shipping_address: Prisma.JsonValue; created_at: Date; updated_at: Date; recorded_at: Date }>
-    >(
+    const rows = await tx.query<{
+      shipping_address: Prisma.JsonValue;
+      created_at: Date;
+      updated_at: Date;
+      recorded_at: Date;
+    }>(
       `WITH placed AS (
          INSERT INTO "order" (id, status, customer_id, customer_name, customer_email, shipping_address, total_cents,
                               currency, created_at, updated_at)
@@ -92,15 +99,17 @@ export class OrderRepository {
          RETURNING recorded_at
        )
        SELECT placed.shipping_address, placed.created_at, placed.updated_at, opened.recorded_at FROM placed, opened`,
-      order.id,
-      order.customer.id,
-      order.customer.name,
-      order.customer.email,
-      JSON.stringify(order.shippingAddress),
-      order.totalCents,
-      placedAt.toISOString(),
-      JSON.stringify(lines),
-      order.placedBy.eventId,
+      [
+        order.id,
+        order.customer.id,
+        order.customer.name,
+        order.customer.email,
+        JSON.stringify(order.shippingAddress),
+        order.totalCents,
+        placedAt.toISOString(),
+        JSON.stringify(lines),
+        order.placedBy.eventId,
+      ],
     );
     const stored = rows[0]!;
     return {
@@ -134,13 +143,11 @@ export class OrderRepository {
    * Records `key` for `orderId`; false if the key is already taken. A concurrent request holding the
    * same key makes this wait until that request's transaction ends (then false if it committed).
    */
-  async claimIdempotencyKey(tx: Tx, key: string, requestHash: string, orderId: string): Promise<boolean> {
-    const inserted = await tx.$executeRawUnsafe(
+  async claimIdempotencyKey(tx: SqlTransaction, key: string, requestHash: string, orderId: string): Promise<boolean> {
+    const inserted = await tx.execute(
       `INSERT INTO idempotency_key (key, request_hash, order_id) VALUES ($1, $2, $3::uuid)
        ON CONFLICT (key) DO NOTHING`,
-      key,
-      requestHash,
-      orderId,
+      [key, requestHash, orderId],
     );
     return inserted > 0;
   }
@@ -154,7 +161,7 @@ export class OrderRepository {
    * so one round trip and one snapshot: no transaction needed for a consistent read.
    */
   async findById(id: string): Promise<OrderRecord | null> {
-    const rows = await this.prisma.$queryRawUnsafe<OrderRow[]>(
+    const rows = await this.database.query<OrderRow>(
       `SELECT o.id::text AS id, o.status::text AS status, o.customer_id, o.customer_name, o.customer_email,
               o.shipping_address, o.total_cents, o.currency, o.cancellation_reason::text AS cancellation_reason,
               o.carrier, o.tracking_code, o.created_at, o.updated_at,
@@ -167,7 +174,7 @@ export class OrderRepository {
                                         ORDER BY t.occurred_at, t.id)
                         FROM order_timeline_entry t WHERE t.order_id = o.id), '[]') AS timeline
        FROM "order" o WHERE o.id = $1::uuid`,
-      id,
+      [id],
     );
     const row = rows[0];
     if (!row) return null;
@@ -217,18 +224,16 @@ export class OrderRepository {
   }
 
   /** The order's status fields, its row locked until the transaction ends (events for it apply one at a time). */
-  async lock(tx: Tx, id: string): Promise<OrderState | undefined> {
-    const rows = await tx.$queryRawUnsafe<
-      Array<{
-        status: OrderStatus;
-        cancellation_reason: OrderState['cancellationReason'];
-        carrier: string | null;
-        tracking_code: string | null;
-      }>
-    >(
+  async lock(tx: SqlTransaction, id: string): Promise<OrderState | undefined> {
+    const rows = await tx.query<{
+      status: OrderStatus;
+      cancellation_reason: OrderState['cancellationReason'];
+      carrier: string | null;
+      tracking_code: string | null;
+    }>(
       `SELECT status::text AS status, cancellation_reason::text AS cancellation_reason, carrier, tracking_code
        FROM "order" WHERE id = $1::uuid FOR UPDATE`,
-      id,
+      [id],
     );
     const row = rows[0];
     if (!row) return undefined;
@@ -244,8 +249,14 @@ export class OrderRepository {
    * Appends `entry` to the order's timeline with the order's status once applied (`next`), and stores
    * `next` on the order when it `changed`. One statement: one round trip per saga event.
    */
-  async recordEvent(tx: Tx, orderId: string, next: OrderState, changed: boolean, entry: TimelineEntry): Promise<void> {
-    await tx.$executeRawUnsafe(
+  async recordEvent(
+    tx: SqlTransaction,
+    orderId: string,
+    next: OrderState,
+    changed: boolean,
+    entry: TimelineEntry,
+  ): Promise<void> {
+    await tx.execute(
       `WITH updated AS (
          UPDATE "order"
          SET status = $2::order_status, cancellation_reason = $3::cancellation_reason, carrier = $4,
@@ -254,15 +265,17 @@ export class OrderRepository {
        )
        INSERT INTO order_timeline_entry (order_id, type, status, event_id, occurred_at, recorded_at)
        VALUES ($1::uuid, $7, $2::order_status, $8::uuid, $9::timestamptz, statement_timestamp())`,
-      orderId,
-      next.status,
-      next.cancellationReason,
-      next.carrier,
-      next.trackingCode,
-      changed,
-      entry.type,
-      entry.eventId,
-      entry.occurredAt.toISOString(),
+      [
+        orderId,
+        next.status,
+        next.cancellationReason,
+        next.carrier,
+        next.trackingCode,
+        changed,
+        entry.type,
+        entry.eventId,
+        entry.occurredAt.toISOString(),
+      ],
     );
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../prisma/prisma.service';
+import type { SqlTransaction } from '@loja/messaging';
 
 export interface PaymentIntent {
   orderId: string;
@@ -13,16 +13,12 @@ export interface PaymentIntent {
 @Injectable()
 export class PaymentIntentRepository {
   /** Keeps the first intent recorded for an order; a later one for the same order changes nothing. */
-  async record(tx: Tx, intent: PaymentIntent): Promise<boolean> {
+  async record(tx: SqlTransaction, intent: PaymentIntent): Promise<boolean> {
     // Raw SQL on the per-event paths: one round trip each, and no query for Prisma to compile.
-    const inserted = await tx.$executeRawUnsafe(
+    const inserted = await tx.execute(
       `INSERT INTO payment_intent (order_id, amount_cents, currency, card_token, customer_id)
        VALUES ($1::uuid, $2::bigint, $3, $4, $5) ON CONFLICT (order_id) DO NOTHING`,
-      intent.orderId,
-      intent.amountCents,
-      intent.currency,
-      intent.cardToken,
-      intent.customerId,
+      [intent.orderId, intent.amountCents, intent.currency, intent.cardToken, intent.customerId],
     );
     return inserted === 1;
   }
@@ -31,13 +27,17 @@ export class PaymentIntentRepository {
    * The order's intent, its row locked until the transaction ends: charges of the same order (two
    * EstoqueReservado for it, in any number of processes) run one after the other.
    */
-  async lock(tx: Tx, orderId: string): Promise<PaymentIntent | undefined> {
-    const rows = await tx.$queryRawUnsafe<
-      Array<{ order_id: string; amount_cents: bigint; currency: string; card_token: string; customer_id: string }>
-    >(
+  async lock(tx: SqlTransaction, orderId: string): Promise<PaymentIntent | undefined> {
+    const rows = await tx.query<{
+      order_id: string;
+      amount_cents: bigint;
+      currency: string;
+      card_token: string;
+      customer_id: string;
+    }>(
       `SELECT order_id::text, amount_cents, currency, card_token, customer_id
        FROM payment_intent WHERE order_id = $1::uuid FOR UPDATE`,
-      orderId,
+      [orderId],
     );
     const row = rows[0];
     if (!row) return undefined;

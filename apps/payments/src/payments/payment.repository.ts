@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { PaymentRejectionReason } from '@loja/contracts';
+import type { SqlTransaction } from '@loja/messaging';
 import type { PaymentStatus } from '../generated/prisma/client';
-import { PrismaService, type Tx } from '../prisma/prisma.service';
+import { PrismaService } from '../prisma/prisma.service';
 
 export interface PaymentRecord {
   id: string;
@@ -19,24 +20,26 @@ export interface PaymentRecord {
 export class PaymentRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async existsForOrder(tx: Tx, orderId: string): Promise<boolean> {
-    const rows = await tx.$queryRawUnsafe<unknown[]>('SELECT 1 FROM payment WHERE order_id = $1::uuid', orderId);
+  async existsForOrder(tx: SqlTransaction, orderId: string): Promise<boolean> {
+    const rows = await tx.query('SELECT 1 FROM payment WHERE order_id = $1::uuid', [orderId]);
     return rows.length > 0;
   }
 
   /** Raw SQL on the per-event path: one round trip, and no query for Prisma to compile. */
-  async create(tx: Tx, payment: Omit<PaymentRecord, 'createdAt'>): Promise<PaymentRecord> {
-    const rows = await tx.$queryRawUnsafe<Array<{ created_at: Date }>>(
+  async create(tx: SqlTransaction, payment: Omit<PaymentRecord, 'createdAt'>): Promise<PaymentRecord> {
+    const rows = await tx.query<{ created_at: Date }>(
       `INSERT INTO payment (id, order_id, amount_cents, currency, status, reason, authorization_code)
        VALUES ($1::uuid, $2::uuid, $3::bigint, $4, $5::payment_status, $6, $7)
        RETURNING created_at`,
-      payment.id,
-      payment.orderId,
-      payment.amountCents,
-      payment.currency,
-      payment.status,
-      payment.reason,
-      payment.authorizationCode,
+      [
+        payment.id,
+        payment.orderId,
+        payment.amountCents,
+        payment.currency,
+        payment.status,
+        payment.reason,
+        payment.authorizationCode,
+      ],
     );
     return { ...payment, createdAt: rows[0]!.created_at };
   }

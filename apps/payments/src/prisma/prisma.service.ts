@@ -4,9 +4,6 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../config/payments.config';
 import { PrismaClient, type Prisma } from '../generated/prisma/client';
 
-/** The transaction handle use cases and handlers write through. */
-export type Tx = Prisma.TransactionClient;
-
 @Injectable()
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   constructor(@Inject(PAYMENTS_CONFIG) config: PaymentsConfig) {

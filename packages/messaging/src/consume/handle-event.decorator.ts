@@ -7,33 +7,22 @@ export interface HandleEventMetadata {
   definition: EventDefinition;
   /** Queue name: `<service>.<intent>`, e.g. `inventory.reserve-stock`. Several handlers may share one. */
   queue: string;
-  /**
-   * The handler calls something outside its database (an SMTP server, a payment gateway). Its queue's
-   * messages are then never handled together in one transaction: a sibling's failure would roll the
-   * batch back and make the handler call out again.
-   */
-  externalEffects: boolean;
 }
 
 export interface HandleEventOptions {
   queue: string;
-  /** See HandleEventMetadata.externalEffects; false by default. */
-  externalEffects?: boolean;
 }
 
 /**
  * Marks a provider method as the handler of one event type on one queue. The method receives the
- * validated event and the Prisma transaction in which its effects must be written; messaging records
- * the event in the inbox in that same transaction and acks the message after commit. Under load,
- * several messages of a queue may share one transaction (see EventConsumers), so a handler must
- * write only through `tx`, or declare `externalEffects`.
+ * validated event and the transaction in which its effects must be written; messaging records the
+ * event in the inbox in that same transaction and acks the message after commit. Under load, several
+ * messages of a queue share one transaction (see DeliveryPipeline), and a failed transaction is run
+ * again message by message: a handler writes only through `tx`, and anything outside the database (an
+ * e-mail) goes in `tx.afterCommit`, or is idempotent by a key of the handler's own.
  *
  *   @HandleEvent(PedidoCriado, { queue: 'inventory.reserve-stock' })
- *   async handle(event: EventOf<typeof PedidoCriado>, tx: Tx) { ... }
+ *   async handle(event: EventOf<typeof PedidoCriado>, tx: SqlTransaction) { ... }
  */
 export const HandleEvent = (definition: EventDefinition, options: HandleEventOptions): MethodDecorator =>
-  SetMetadata<symbol, HandleEventMetadata>(HANDLE_EVENT_METADATA, {
-    definition,
-    queue: options.queue,
-    externalEffects: options.externalEffects ?? false,
-  });
+  SetMetadata<symbol, HandleEventMetadata>(HANDLE_EVENT_METADATA, { definition, queue: options.queue });

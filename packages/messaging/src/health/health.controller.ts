@@ -1,8 +1,8 @@
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
-import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { EventConsumers } from '../consume/event-consumers.service';
-import { DatabasePool } from '../database-pool';
+import { RelayPool } from '../sql/database-pools';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
 
 type Check = { status: 'up' | 'down'; [detail: string]: unknown };
@@ -21,7 +21,7 @@ const withTimeout = <T>(work: Promise<T>, ms: number): Promise<T> =>
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly pool: DatabasePool,
+    @Inject(RelayPool) private readonly pool: RelayPool,
     private readonly amqp: AmqpConnection,
     private readonly consumers: EventConsumers,
     private readonly relay: OutboxRelay,

@@ -1,196 +1,224 @@
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { Client } from 'pg';
-import { DatabasePool } from '../database-pool';
 import { Headers } from '../headers';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
+import { RelayPool } from '../sql/database-pools';
 import { traceparentFor } from '../trace-context';
-import { OUTBOX_CHANNEL } from './outbox.service';
+import { CoalescingWriter } from './coalescing-writer';
+import type { PublishableEvent } from './publishable-event';
+import { relayLeaseSeconds } from './relay-lease';
+import { publishBackoffMs } from './publish-backoff';
 
 interface OutboxRow {
   id: string;
+  seq: bigint;
   routing_key: string;
+  attempts: number;
   envelope: { type: string; version: number; correlationId: string; occurredAt: string; source: string };
 }
+
+/** How far behind the relay is: what Orders refuses new work on, and what health reports. */
+export interface OutboxLag {
+  /** Rows not yet confirmed by the broker. */
+  backlog: number;
+  /** Age of the oldest of them, 0 when there is none. */
+  oldestAgeMs: number;
+}
+
+const CLAIM_DUE_ROWS = `UPDATE outbox_message SET claimed_until = now() + make_interval(secs => $2)
+  WHERE id IN (SELECT id FROM outbox_message
+                WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+                ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
+  RETURNING id, seq, routing_key, attempts, envelope`;
+const MARK_PUBLISHED = `UPDATE outbox_message SET published_at = now(), claimed_until = NULL WHERE id = ANY($1::uuid[])`;
+const BACK_OFF = `UPDATE outbox_message
+  SET attempts = attempts + 1, last_error = $2, claimed_until = now() + make_interval(secs => $3)
+  WHERE id = ANY($1::uuid[])`;
+const LAG = `SELECT count(*)::int AS backlog,
+    COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)) * 1000, 0)::float8 AS oldest_age_ms
+  FROM outbox_message WHERE published_at IS NULL`;
 
 /**
  * Publishes outbox rows to the broker and marks them published.
  *
- * - Right after commit: every outbox write issues NOTIFY, delivered by PostgreSQL when (and only when)
- *   the writing transaction commits; the relay LISTENs and flushes at once.
- * - After a crash: a periodic sweep (and one at start) flushes whatever is still unpublished.
- * - Several replicas: a relay claims a batch (FOR UPDATE SKIP LOCKED, then a lease of twice the publish
- *   timeout in claimed_until), so two live relays never publish the same row; the rows of a relay that
- *   dies mid-batch are published again, at least once, when the lease expires.
+ * - Right after commit: `Database.transaction` hands over the events the transaction wrote, with the
+ *   envelope bytes already serialised; they are published at once (no query to find them) and marked
+ *   published together with those of other commits, one asynchronous statement at a time.
+ * - Refused publishes (a full queue rejects them, or the broker is away) are back-pressure: the rows
+ *   stay, their lease is set to a growing back-off, and the sweep publishes them when it ends.
+ * - After a crash: a periodic sweep (and one at start) claims the rows whose lease expired or that
+ *   were never claimed (FOR UPDATE SKIP LOCKED, then a lease), so replicas never publish a row twice
+ *   while both live, and a dead relay's rows are published again, at least once.
  * - Each message is published persistent on a confirm channel; a row counts as published only once the
  *   broker has confirmed it.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap {
   private readonly logger = new Logger(OutboxRelay.name);
-  private listener: Client | undefined;
+  private readonly marks: CoalescingWriter<string>;
+  private readonly inFlight = new Set<Promise<void>>();
   private sweepTimer: NodeJS.Timeout | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private flushAgain = false;
-  private stopped = false;
+  private sweeping: Promise<void> | undefined;
+  private stopped = true;
+  /** Consecutive sweeps that met a refusal: the next one waits longer. */
+  private refusals = 0;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
-    private readonly pool: DatabasePool,
+    @Inject(RelayPool) private readonly pool: RelayPool,
     private readonly amqp: AmqpConnection,
-  ) {}
+  ) {
+    this.marks = new CoalescingWriter(async (ids) => {
+      await this.pool.query(MARK_PUBLISHED, [ids]);
+    });
+  }
 
   onApplicationBootstrap(): void {
     this.stopped = false;
-    void this.listen();
-    this.sweepTimer = setInterval(() => void this.requestFlush(), this.options.outbox.sweepIntervalMs);
-    this.sweepTimer.unref();
-    void this.requestFlush();
+    this.scheduleSweep(0);
   }
 
-  /** Stops listening and sweeping, then publishes what is left. Called once consumers have drained. */
+  /** Stops sweeping, waits for the publishes in flight, then publishes what is left. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.sweepTimer);
-    clearTimeout(this.reconnectTimer);
-    await this.listener?.end().catch(() => undefined);
-    this.listener = undefined;
-    await this.running;
-    await this.flushOnce().catch(() => undefined);
+    clearTimeout(this.sweepTimer);
+    await this.sweeping;
+    await Promise.allSettled([...this.inFlight]);
+    await this.marks.flushed().catch(() => undefined);
+    await this.sweepOnce().catch(() => undefined);
+    await this.marks.flushed().catch(() => undefined);
   }
 
-  /**
-   * Flushes now, or right after the flush in progress (coalesces bursts of notifications). The promise
-   * settles when no flush is left to do.
-   */
-  requestFlush(): Promise<void> {
-    if (this.running) {
-      this.flushAgain = true;
-      return this.running;
-    }
-    this.running = this.flushUntilEmpty().finally(() => {
-      this.running = undefined;
+  /** Publishes the events of a transaction that just committed. */
+  publishCommitted(events: readonly PublishableEvent[]): void {
+    const work: Promise<void> = this.publishAll(events)
+      .then(() => undefined)
+      .finally(() => this.inFlight.delete(work));
+    this.inFlight.add(work);
+  }
+
+  /** Sweeps now (tests, and a relay that should not wait for its timer). Settles when it is done. */
+  async sweepNow(): Promise<void> {
+    while (this.sweeping) await this.sweeping;
+    const run = this.sweep();
+    this.sweeping = run;
+    await run.finally(() => {
+      if (this.sweeping === run) this.sweeping = undefined;
     });
-    return this.running;
   }
 
   /** Unpublished rows, for health and tests. */
   async backlog(): Promise<number> {
-    const { rows } = await this.pool.query<{ n: string }>(
-      'SELECT count(*) AS n FROM outbox_message WHERE published_at IS NULL',
-    );
-    return Number(rows[0]?.n ?? 0);
+    return (await this.lag()).backlog;
   }
 
-  private async flushUntilEmpty(): Promise<void> {
-    do {
-      this.flushAgain = false;
-      try {
-        while ((await this.flushOnce()) === this.options.outbox.batchSize) {
-          // a full batch: there may be more
-        }
-      } catch (error) {
-        // Database or broker unavailable: the rows stay unpublished and the next sweep retries.
-        this.logger.warn({ msg: 'outbox flush failed', error: (error as Error).message });
-        return;
+  async lag(): Promise<OutboxLag> {
+    const { rows } = await this.pool.query<{ backlog: number; oldest_age_ms: number }>(LAG);
+    return { backlog: rows[0]?.backlog ?? 0, oldestAgeMs: Math.round(rows[0]?.oldest_age_ms ?? 0) };
+  }
+
+  /** Publishes `events` in parallel (the channel keeps their order); returns how many were refused. */
+  private async publishAll(events: readonly PublishableEvent[], attempts = 0): Promise<number> {
+    const results = await Promise.allSettled(events.map((event) => this.publish(event)));
+    const refused: string[] = [];
+    let reason = '';
+    results.forEach((result, i) => {
+      const id = events[i]!.id;
+      if (result.status === 'fulfilled') this.marks.add(id);
+      else {
+        refused.push(id);
+        reason ||= String((result.reason as Error)?.message ?? result.reason);
       }
-    } while (this.flushAgain && !this.stopped);
+    });
+    if (refused.length > 0) await this.backOff(refused, reason, attempts);
+    return refused.length;
   }
 
-  /**
-   * Publishes one batch; returns how many rows it claimed. Two statements, each its own transaction:
-   * claim a batch (a lease, so no transaction stays open while the broker confirms), then mark what the
-   * broker confirmed as published. A row whose publish failed is released at once for the next flush.
-   */
-  private async flushOnce(): Promise<number> {
-    const leaseSeconds = Math.ceil((2 * this.options.outbox.publishTimeoutMs) / 1000);
-    const { rows } = await this.pool.query<OutboxRow & { seq: string }>(
-      `UPDATE outbox_message SET claimed_until = now() + make_interval(secs => $2)
-        WHERE id IN (SELECT id FROM outbox_message
-                      WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
-                      ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
-        RETURNING id, seq, routing_key, envelope`,
-      [this.options.outbox.batchSize, leaseSeconds],
-    );
-    if (rows.length === 0) return 0;
+  /** Leaves refused rows unpublished until a back-off has passed, then lets the sweep take them. */
+  private async backOff(ids: string[], reason: string, attempts: number): Promise<void> {
+    const delayMs = publishBackoffMs(attempts);
+    this.logger.warn({ msg: 'publish refused, backing off', events: ids.length, delayMs, error: reason });
+    await this.pool.query(BACK_OFF, [ids, reason.slice(0, 1000), delayMs / 1000]).catch((error: Error) => {
+      // The lease they were written with expires anyway, and the sweep takes them then.
+      this.logger.warn({ msg: 'could not record the back-off', error: error.message });
+    });
+    this.scheduleSweep(delayMs);
+  }
+
+  private scheduleSweep(delayMs: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.sweepTimer);
+    this.sweepTimer = setTimeout(() => {
+      if (this.sweeping) return; // the sweep running schedules the next one when it ends
+      this.sweeping = this.sweep().finally(() => {
+        this.sweeping = undefined;
+        this.scheduleSweep(this.refusals > 0 ? publishBackoffMs(this.refusals) : this.options.outbox.sweepIntervalMs);
+      });
+    }, delayMs);
+    this.sweepTimer.unref();
+  }
+
+  private async sweep(): Promise<void> {
+    try {
+      while (!this.stopped && (await this.sweepOnce()) === this.options.outbox.batchSize) {
+        // a full batch: there may be more
+      }
+    } catch (error) {
+      // Database unavailable: the rows stay unpublished and the next sweep retries.
+      this.logger.warn({ msg: 'outbox sweep failed', error: (error as Error).message });
+    }
+  }
+
+  /** Claims and publishes one batch of rows nobody is publishing; returns how many it claimed. */
+  private async sweepOnce(): Promise<number> {
+    const { rows } = await this.pool.query<OutboxRow>(CLAIM_DUE_ROWS, [
+      this.options.outbox.batchSize,
+      relayLeaseSeconds(this.options),
+    ]);
+    if (rows.length === 0) {
+      this.refusals = 0;
+      return 0;
+    }
     // RETURNING has no order: publish in the order the events were written.
     rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
-    const results = await Promise.allSettled(rows.map((row) => this.publish(row)));
-    const published = rows.filter((_, i) => results[i]?.status === 'fulfilled').map((row) => row.id);
-    const failed = rows.flatMap((row, i) => {
-      const result = results[i];
-      return result?.status === 'rejected' ? [{ id: row.id, error: String(result.reason) }] : [];
-    });
-    if (published.length) {
-      await this.pool.query(
-        'UPDATE outbox_message SET published_at = now(), claimed_until = NULL WHERE id = ANY($1::uuid[])',
-        [published],
-      );
-    }
-    for (const { id, error } of failed) {
-      await this.pool.query(
-        'UPDATE outbox_message SET attempts = attempts + 1, last_error = $2, claimed_until = NULL WHERE id = $1',
-        [id, error.slice(0, 1000)],
-      );
-    }
-    if (failed.length) throw new Error(`${failed.length} outbox message(s) not confirmed: ${failed[0]?.error}`);
-    return rows.length;
+    const events = rows.map(toPublishable);
+    const attempts = Math.max(...rows.map((row) => row.attempts));
+    const refused = await this.publishAll(events, attempts + 1);
+    this.refusals = refused > 0 ? this.refusals + 1 : 0;
+    // A refused batch stops this sweep: the back-off decides when the next one runs.
+    return refused > 0 ? 0 : rows.length;
   }
 
-  private async publish(row: OutboxRow): Promise<void> {
-    const { envelope } = row;
-    const confirmed = await this.amqp.publish(
-      this.options.exchange,
-      row.routing_key,
-      Buffer.from(JSON.stringify(envelope)),
-      {
-        persistent: true,
-        messageId: row.id,
-        type: envelope.type,
-        correlationId: envelope.correlationId,
-        timestamp: Math.floor(Date.parse(envelope.occurredAt) / 1000),
-        contentType: 'application/json',
-        contentEncoding: 'utf-8',
-        appId: envelope.source,
-        headers: {
-          [Headers.traceparent]: traceparentFor(envelope.correlationId),
-          'x-loja-event-version': envelope.version,
-        },
-        timeout: this.options.outbox.publishTimeoutMs,
-      } as Parameters<AmqpConnection['publish']>[3],
-    );
+  private async publish(event: PublishableEvent): Promise<void> {
+    const confirmed = await this.amqp.publish(this.options.exchange, event.routingKey, event.body, {
+      persistent: true,
+      messageId: event.id,
+      type: event.type,
+      correlationId: event.correlationId,
+      timestamp: Math.floor(Date.parse(event.occurredAt) / 1000),
+      contentType: 'application/json',
+      contentEncoding: 'utf-8',
+      appId: event.source,
+      headers: {
+        [Headers.traceparent]: traceparentFor(event.correlationId),
+        [Headers.eventVersion]: event.version,
+      },
+      timeout: this.options.outbox.publishTimeoutMs,
+    } as Parameters<AmqpConnection['publish']>[3]);
     if (confirmed === false) throw new Error('broker did not confirm the message');
   }
+}
 
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const client = new Client({
-      connectionString: this.options.databaseUrl,
-      application_name: `${this.options.service}-outbox-listener`,
-    });
-    let retrying = false;
-    const retry = () => {
-      if (retrying) return;
-      retrying = true;
-      if (this.listener === client) this.listener = undefined;
-      client.end().catch(() => undefined);
-      if (this.stopped) return;
-      clearTimeout(this.reconnectTimer);
-      this.reconnectTimer = setTimeout(() => void this.listen(), 1000);
-      this.reconnectTimer.unref();
-    };
-    client.on('error', retry);
-    client.on('end', retry);
-    client.on('notification', () => void this.requestFlush());
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-      this.listener = client;
-      // Anything committed while we were not listening is picked up now.
-      void this.requestFlush();
-    } catch {
-      retry();
-    }
-  }
+function toPublishable(row: OutboxRow): PublishableEvent {
+  const { envelope } = row;
+  return {
+    id: row.id,
+    routingKey: row.routing_key,
+    type: envelope.type,
+    version: envelope.version,
+    correlationId: envelope.correlationId,
+    source: envelope.source,
+    occurredAt: envelope.occurredAt,
+    body: Buffer.from(JSON.stringify(envelope)),
+  };
 }

@@ -1,26 +1,29 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createEvent, type DataOf, type EventDefinition, type EventOf } from '@loja/contracts';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
-import type { SqlExecutor } from '../transaction';
-
-export const OUTBOX_CHANNEL = 'loja_outbox';
+import type { SqlTransaction } from '../sql/sql-transaction';
+import { relayLeaseSeconds } from './relay-lease';
 
 export type OutboxMetadata =
   | { correlationId: string; causationId?: string | null }
   /** The event handled when this one was caused: copies its correlation id, uses its id as causation. */
   | { causedBy: { id: string; correlationId: string } };
 
+const INSERT_OUTBOX_ROW = `INSERT INTO outbox_message (id, routing_key, type, envelope, claimed_until)
+  VALUES ($1::uuid, $2, $3, $4::jsonb, now() + make_interval(secs => $5))`;
+
 /**
  * Writes events into the service's outbox table inside the caller's transaction. Nothing is sent
- * here: the relay publishes the rows once the transaction commits (PostgreSQL delivers the NOTIFY
- * issued below only on commit, and never if it rolls back).
+ * here: once the transaction commits, this process's relay publishes the rows it wrote (see
+ * OutboxRelay). The row is written already claimed by this process for a lease, so another relay's
+ * sweep leaves it alone unless this process dies before publishing it.
  */
 @Injectable()
 export class OutboxService {
   constructor(@Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions) {}
 
   async add<D extends EventDefinition>(
-    tx: SqlExecutor,
+    tx: SqlTransaction,
     definition: D,
     data: DataOf<D>,
     metadata: OutboxMetadata,
@@ -29,17 +32,26 @@ export class OutboxService {
       'causedBy' in metadata
         ? { correlationId: metadata.causedBy.correlationId, causationId: metadata.causedBy.id }
         : metadata;
+    // Validated here, once: the relay publishes these bytes as they are.
     const event = createEvent(definition, data, { source: this.options.service, ...links });
-    // One round trip: the row and its NOTIFY in a single statement (every statement is a round trip
-    // to PostgreSQL, and a consumed event may write several outbox rows).
-    await tx.$executeRawUnsafe(
-      `INSERT INTO outbox_message (id, routing_key, type, envelope)
-       SELECT $1::uuid, $2, $3, $4::jsonb FROM pg_notify('${OUTBOX_CHANNEL}', '')`,
+    const json = JSON.stringify(event);
+    await tx.execute(INSERT_OUTBOX_ROW, [
       event.id,
       definition.routingKey,
       definition.type,
-      JSON.stringify(event),
-    );
+      json,
+      relayLeaseSeconds(this.options),
+    ]);
+    tx.addWrittenEvent({
+      id: event.id,
+      routingKey: definition.routingKey,
+      type: definition.type,
+      version: definition.version,
+      correlationId: event.correlationId,
+      source: event.source,
+      occurredAt: event.occurredAt,
+      body: Buffer.from(json),
+    });
     return event;
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PagamentoAprovado, type EventOf } from '@loja/contracts';
-import { HandleEvent } from '@loja/messaging';
-import type { Tx } from '../../prisma/prisma.service';
+import { HandleEvent, type SqlTransaction } from '@loja/messaging';
 import { ReservationRepository } from '../reservation.repository';
 
 /**
@@ -15,7 +14,7 @@ export class CommitStockOnPagamentoAprovado {
   constructor(private readonly reservations: ReservationRepository) {}
 
   @HandleEvent(PagamentoAprovado, { queue: 'inventory.commit-stock' })
-  async handle(event: EventOf<typeof PagamentoAprovado>, tx: Tx): Promise<void> {
+  async handle(event: EventOf<typeof PagamentoAprovado>, tx: SqlTransaction): Promise<void> {
     const reservation = await this.reservations.lock(tx, event.data.orderId);
     if (reservation?.status === 'HELD') {
       await this.reservations.setStatus(tx, event.data.orderId, 'COMMITTED');

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EstoqueLiberado, PagamentoRejeitado, PedidoCancelado, type EventOf } from '@loja/contracts';
-import { HandleEvent, OutboxService } from '@loja/messaging';
-import type { Tx } from '../../prisma/prisma.service';
+import { HandleEvent, OutboxService, type SqlTransaction } from '@loja/messaging';
 import { ProductChanges } from '../../products/product-changes';
 import { ProductRepository } from '../../products/product.repository';
 import { ReservationRepository } from '../reservation.repository';
@@ -21,18 +20,18 @@ export class ReleaseStock {
   ) {}
 
   @HandleEvent(PagamentoRejeitado, { queue: 'inventory.release-stock' })
-  onPaymentRejected(event: EventOf<typeof PagamentoRejeitado>, tx: Tx): Promise<void> {
+  onPaymentRejected(event: EventOf<typeof PagamentoRejeitado>, tx: SqlTransaction): Promise<void> {
     return this.release(event, tx, 'PAYMENT_REJECTED');
   }
 
   @HandleEvent(PedidoCancelado, { queue: 'inventory.release-stock' })
-  onOrderCancelled(event: EventOf<typeof PedidoCancelado>, tx: Tx): Promise<void> {
+  onOrderCancelled(event: EventOf<typeof PedidoCancelado>, tx: SqlTransaction): Promise<void> {
     return this.release(event, tx, event.data.reason === 'PAYMENT_REJECTED' ? 'PAYMENT_REJECTED' : 'ORDER_CANCELLED');
   }
 
   private async release(
     event: EventOf<typeof PagamentoRejeitado> | EventOf<typeof PedidoCancelado>,
-    tx: Tx,
+    tx: SqlTransaction,
     reason: 'PAYMENT_REJECTED' | 'ORDER_CANCELLED',
   ): Promise<void> {
     const { orderId } = event.data;
@@ -44,7 +43,7 @@ export class ReleaseStock {
     );
     for (const line of reservation.lines) {
       const product = await this.products.adjustStock(tx, line.sku, line.quantity);
-      await this.changes.announce(tx, product, { causedBy: event });
+      this.changes.announce(tx, product, { causedBy: event });
     }
     await this.reservations.setStatus(tx, orderId, 'RELEASED');
     await this.outbox.add(tx, EstoqueLiberado, { orderId, lines: reservation.lines, reason }, { causedBy: event });

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EstoqueIndisponivel, EstoqueReservado, PedidoCriado, type EventOf } from '@loja/contracts';
-import { HandleEvent, OutboxService } from '@loja/messaging';
-import type { Tx } from '../../prisma/prisma.service';
+import { HandleEvent, OutboxService, type SqlTransaction } from '@loja/messaging';
 import { ProductChanges } from '../../products/product-changes';
 import { ProductRepository } from '../../products/product.repository';
 import { ReservationRepository } from '../reservation.repository';
@@ -22,7 +21,7 @@ export class ReserveStockOnPedidoCriado {
   ) {}
 
   @HandleEvent(PedidoCriado, { queue: 'inventory.reserve-stock' })
-  async handle(event: EventOf<typeof PedidoCriado>, tx: Tx): Promise<void> {
+  async handle(event: EventOf<typeof PedidoCriado>, tx: SqlTransaction): Promise<void> {
     const { orderId, lines } = event.data;
     // One decision per order, even if the order was published twice under different event ids.
     if (await this.reservations.lock(tx, orderId)) return;
@@ -39,7 +38,7 @@ export class ReserveStockOnPedidoCriado {
     }
     for (const line of plan.lines) {
       const product = await this.products.adjustStock(tx, line.sku, -line.quantity);
-      await this.changes.announce(tx, product, { causedBy: event });
+      this.changes.announce(tx, product, { causedBy: event });
     }
     await this.reservations.create(tx, orderId, 'HELD', plan.lines);
     await this.outbox.add(tx, EstoqueReservado, { orderId, lines: plan.lines }, { causedBy: event });

@@ -5,12 +5,10 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { PedidoEnviado } from '@loja/contracts';
-import { OutboxService } from '@loja/messaging';
+import { Database } from '@loja/messaging';
 import { LOGISTICS_CONFIG, type LogisticsConfig } from '../../config/logistics.config';
-import { PrismaService } from '../../prisma/prisma.service';
+import { ShipShipmentService } from '../ship-shipment/ship-shipment.service';
 import { ShipmentRepository } from '../shipment.repository';
-import { CARRIER, trackingCodeFor } from '../tracking-code';
 import { ShipmentDueListener } from './shipment-due.listener';
 
 /** Longest timer Node accepts; a later due time is left to the sweep. */
@@ -34,9 +32,9 @@ export class ShipmentDispatcher implements OnApplicationBootstrap, BeforeApplica
   private stopped = true;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly database: Database,
     private readonly shipments: ShipmentRepository,
-    private readonly outbox: OutboxService,
+    private readonly shipShipment: ShipShipmentService,
     @Inject(LOGISTICS_CONFIG) private readonly config: LogisticsConfig,
   ) {
     this.listener = new ShipmentDueListener(
@@ -106,30 +104,9 @@ export class ShipmentDispatcher implements OnApplicationBootstrap, BeforeApplica
 
   /** Ships one batch of due shipments; returns how many it claimed. */
   private dispatchBatch(): Promise<number> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.database.transaction(async (tx) => {
       const due = await this.shipments.claimDue(tx, this.config.LOGISTICS_DISPATCH_BATCH_SIZE);
-      for (const shipment of due) {
-        const shipped = { carrier: CARRIER, trackingCode: trackingCodeFor(shipment.number), shippedAt: new Date() };
-        await this.shipments.markShipped(tx, shipment.id, shipped);
-        await this.outbox.add(
-          tx,
-          PedidoEnviado,
-          {
-            orderId: shipment.orderId,
-            shipmentId: shipment.id,
-            carrier: shipped.carrier,
-            trackingCode: shipped.trackingCode,
-            shippedAt: shipped.shippedAt.toISOString(),
-          },
-          { correlationId: shipment.orderId, causationId: shipment.preparedEventId },
-        );
-        this.logger.log({
-          msg: 'shipment shipped',
-          orderId: shipment.orderId,
-          shipmentId: shipment.id,
-          trackingCode: shipped.trackingCode,
-        });
-      }
+      for (const shipment of due) await this.shipShipment.execute(tx, shipment);
       return due.length;
     });
   }

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PedidoCriado, type EventOf } from '@loja/contracts';
-import { HandleEvent } from '@loja/messaging';
-import type { Tx } from '../../prisma/prisma.service';
+import { HandleEvent, type SqlTransaction } from '@loja/messaging';
 import { ShippingDetailsRepository } from '../shipping-details.repository';
 
 /** PedidoCriado → keep where the order goes and what is in it, until it is paid. Once per order. */
@@ -12,7 +11,7 @@ export class RecordShippingAddressOnPedidoCriado {
   constructor(private readonly details: ShippingDetailsRepository) {}
 
   @HandleEvent(PedidoCriado, { queue: 'logistics.record-shipping-address' })
-  async handle(event: EventOf<typeof PedidoCriado>, tx: Tx): Promise<void> {
+  async handle(event: EventOf<typeof PedidoCriado>, tx: SqlTransaction): Promise<void> {
     const { orderId, shippingAddress, lines } = event.data;
     const recorded = await this.details.record(tx, {
       orderId,

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AnyEvent } from '@loja/contracts';
+import type { SqlTransaction } from '@loja/messaging';
 import { Mailer } from '../../mail/mailer.service';
 import { noticeMessageId, type NoticeFacts } from '../../notices/notice';
 import { renderNotice } from '../../notices/render-notice';
-import type { Tx } from '../../prisma/prisma.service';
 import { NotificationRepository } from '../notification.repository';
 import { OrderContactRepository } from '../order-contact.repository';
 
@@ -31,7 +31,7 @@ export class EmailCustomerService {
     private readonly mailer: Mailer,
   ) {}
 
-  async execute(tx: Tx, event: AnyEvent, orderId: string, facts: NoticeFacts): Promise<void> {
+  async execute(tx: SqlTransaction, event: AnyEvent, orderId: string, facts: NoticeFacts): Promise<void> {
     const context = { orderId, eventId: event.id, notice: facts.notice };
     const contact = await this.contacts.find(tx, orderId);
     if (!contact) throw new ContactNotKnownYetError(orderId);
@@ -59,6 +59,6 @@ export class EmailCustomerService {
       messageId,
       headers: { 'X-Loja-Order-Id': orderId, 'X-Loja-Notice': facts.notice },
     });
-    this.logger.log({ msg: 'e-mail sent', ...context, messageId });
+    this.logger.debug({ msg: 'e-mail sent', ...context, messageId });
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PedidoCancelado, type EventOf } from '@loja/contracts';
-import { HandleEvent } from '@loja/messaging';
-import type { Tx } from '../../prisma/prisma.service';
+import { HandleEvent, type SqlTransaction } from '@loja/messaging';
 import { EmailCustomerService } from './email-customer.service';
 
 /** PedidoCancelado → "your order was cancelled", with the reason in plain words. */
@@ -9,8 +8,8 @@ import { EmailCustomerService } from './email-customer.service';
 export class EmailCustomerOnPedidoCancelado {
   constructor(private readonly emailCustomer: EmailCustomerService) {}
 
-  @HandleEvent(PedidoCancelado, { queue: 'notifications.email-customer', externalEffects: true })
-  async handle(event: EventOf<typeof PedidoCancelado>, tx: Tx): Promise<void> {
+  @HandleEvent(PedidoCancelado, { queue: 'notifications.email-customer' })
+  async handle(event: EventOf<typeof PedidoCancelado>, tx: SqlTransaction): Promise<void> {
     const { orderId, reason } = event.data;
     await this.emailCustomer.execute(tx, event, orderId, { notice: 'cancelled', reason });
   }

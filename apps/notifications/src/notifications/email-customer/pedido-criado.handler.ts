@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PedidoCriado, type EventOf } from '@loja/contracts';
-import { HandleEvent } from '@loja/messaging';
-import type { Tx } from '../../prisma/prisma.service';
+import { HandleEvent, type SqlTransaction } from '@loja/messaging';
 import { OrderContactRepository } from '../order-contact.repository';
 import { EmailCustomerService } from './email-customer.service';
 
@@ -13,8 +12,8 @@ export class EmailCustomerOnPedidoCriado {
     private readonly emailCustomer: EmailCustomerService,
   ) {}
 
-  @HandleEvent(PedidoCriado, { queue: 'notifications.email-customer', externalEffects: true })
-  async handle(event: EventOf<typeof PedidoCriado>, tx: Tx): Promise<void> {
+  @HandleEvent(PedidoCriado, { queue: 'notifications.email-customer' })
+  async handle(event: EventOf<typeof PedidoCriado>, tx: SqlTransaction): Promise<void> {
     const { orderId, customer, lines, totalCents } = event.data;
     await this.contacts.remember(tx, { orderId, customerName: customer.name, email: customer.email });
     await this.emailCustomer.execute(tx, event, orderId, { notice: 'received', lines, totalCents });

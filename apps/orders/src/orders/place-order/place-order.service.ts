@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { AmountCents, PedidoCriado } from '@loja/contracts';
-import { OutboxService } from '@loja/messaging';
+import { Database, OutboxService } from '@loja/messaging';
 import { DomainError } from '@loja/service-kit';
 import { CatalogRepository } from '../../catalog/catalog.repository';
-import { PrismaService } from '../../prisma/prisma.service';
 import { priceOrder } from '../order';
 import { OrderRepository, type OrderRecord } from '../order.repository';
 import { toOrderView, type OrderView } from '../order.view';
@@ -16,9 +15,6 @@ export interface PlacedOrder {
   /** True when an earlier request with the same Idempotency-Key and body had placed it. */
   replayed: boolean;
 }
-
-/** Under load, wait for a pooled connection rather than fail the request after Prisma's 2 s default. */
-const PLACE_ORDER_TRANSACTION = { maxWait: 10_000, timeout: 20_000 };
 
 /** Thrown inside the transaction to roll it back when a concurrent request won the same key. */
 class IdempotencyKeyTaken extends Error {}
@@ -32,7 +28,7 @@ export class PlaceOrderService {
   private readonly logger = new Logger(PlaceOrderService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly database: Database,
     private readonly orders: OrderRepository,
     private readonly catalog: CatalogRepository,
     private readonly outbox: OutboxService,
@@ -67,7 +63,7 @@ export class PlaceOrderService {
     const orderId = randomUUID();
     let order: OrderRecord;
     try {
-      order = await this.prisma.$transaction(async (tx) => {
+      order = await this.database.transaction(async (tx) => {
         const placed = await this.outbox.add(
           tx,
           PedidoCriado,
@@ -94,7 +90,7 @@ export class PlaceOrderService {
           throw new IdempotencyKeyTaken();
         }
         return created;
-      }, PLACE_ORDER_TRANSACTION);
+      });
     } catch (error) {
       if (!(error instanceof IdempotencyKeyTaken) || !idempotency) throw error;
       // A concurrent request with the same key committed first: answer as it did.
@@ -103,7 +99,7 @@ export class PlaceOrderService {
       return winner;
     }
 
-    this.logger.log({ msg: 'order placed', orderId, lines: priced.lines.length, totalCents: priced.totalCents });
+    this.logger.debug({ msg: 'order placed', orderId, lines: priced.lines.length, totalCents: priced.totalCents });
     // Answered from what was just written: no second round trip to read the order back.
     return { order: toOrderView(order), replayed: false };
   }

@@ -9,8 +9,7 @@ import {
   PedidoEnviado,
   type EventOf,
 } from '@loja/contracts';
-import { HandleEvent } from '@loja/messaging';
-import type { Tx } from '../../prisma/prisma.service';
+import { HandleEvent, type SqlTransaction } from '@loja/messaging';
 import { TrackOrderService } from './track-order.service';
 
 const queue = 'orders.track-order';
@@ -21,37 +20,37 @@ export class TrackOrderOnSagaEvents {
   constructor(private readonly trackOrder: TrackOrderService) {}
 
   @HandleEvent(EstoqueReservado, { queue })
-  onStockReserved(event: EventOf<typeof EstoqueReservado>, tx: Tx): Promise<void> {
+  onStockReserved(event: EventOf<typeof EstoqueReservado>, tx: SqlTransaction): Promise<void> {
     return this.trackOrder.execute(event, tx);
   }
 
   @HandleEvent(EstoqueIndisponivel, { queue })
-  onStockUnavailable(event: EventOf<typeof EstoqueIndisponivel>, tx: Tx): Promise<void> {
+  onStockUnavailable(event: EventOf<typeof EstoqueIndisponivel>, tx: SqlTransaction): Promise<void> {
     return this.trackOrder.execute(event, tx);
   }
 
   @HandleEvent(PagamentoAprovado, { queue })
-  onPaymentApproved(event: EventOf<typeof PagamentoAprovado>, tx: Tx): Promise<void> {
+  onPaymentApproved(event: EventOf<typeof PagamentoAprovado>, tx: SqlTransaction): Promise<void> {
     return this.trackOrder.execute(event, tx);
   }
 
   @HandleEvent(PagamentoRejeitado, { queue })
-  onPaymentRejected(event: EventOf<typeof PagamentoRejeitado>, tx: Tx): Promise<void> {
+  onPaymentRejected(event: EventOf<typeof PagamentoRejeitado>, tx: SqlTransaction): Promise<void> {
     return this.trackOrder.execute(event, tx);
   }
 
   @HandleEvent(EstoqueLiberado, { queue })
-  onStockReleased(event: EventOf<typeof EstoqueLiberado>, tx: Tx): Promise<void> {
+  onStockReleased(event: EventOf<typeof EstoqueLiberado>, tx: SqlTransaction): Promise<void> {
     return this.trackOrder.execute(event, tx);
   }
 
   @HandleEvent(PedidoEmPreparo, { queue })
-  onPreparing(event: EventOf<typeof PedidoEmPreparo>, tx: Tx): Promise<void> {
+  onPreparing(event: EventOf<typeof PedidoEmPreparo>, tx: SqlTransaction): Promise<void> {
     return this.trackOrder.execute(event, tx);
   }
 
   @HandleEvent(PedidoEnviado, { queue })
-  onShipped(event: EventOf<typeof PedidoEnviado>, tx: Tx): Promise<void> {
+  onShipped(event: EventOf<typeof PedidoEnviado>, tx: SqlTransaction): Promise<void> {
     return this.trackOrder.execute(event, tx);
   }
 }

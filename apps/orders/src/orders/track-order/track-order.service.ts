@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PedidoCancelado } from '@loja/contracts';
-import { OutboxService } from '@loja/messaging';
-import type { Tx } from '../../prisma/prisma.service';
+import { OutboxService, type SqlTransaction } from '@loja/messaging';
 import { applyFact, sagaFactOf, type SagaEvent } from '../order';
 import { OrderRepository } from '../order.repository';
 
@@ -18,7 +17,7 @@ export class TrackOrderService {
     private readonly outbox: OutboxService,
   ) {}
 
-  async execute(event: SagaEvent, tx: Tx): Promise<void> {
+  async execute(event: SagaEvent, tx: SqlTransaction): Promise<void> {
     const { orderId } = event.data;
     // Locked: two events for one order (from two consumers or replicas) apply one after the other.
     const current = await this.orders.lock(tx, orderId);
@@ -42,9 +41,9 @@ export class TrackOrderService {
 
     const context = { orderId, eventId: event.id, type: event.type };
     if (transition.changed) {
-      this.logger.log({ msg: 'order status changed', ...context, from: current.status, to: transition.next.status });
+      this.logger.debug({ msg: 'order status changed', ...context, from: current.status, to: transition.next.status });
     } else {
-      this.logger.log({ msg: 'event recorded, status unchanged', ...context, status: current.status });
+      this.logger.debug({ msg: 'event recorded, status unchanged', ...context, status: current.status });
     }
   }
 }

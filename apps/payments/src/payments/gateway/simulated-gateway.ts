@@ -12,6 +12,10 @@ import type { PaymentRejectionReason } from '@loja/contracts';
  * 4. `tok_declined`: rejected, CARD_DECLINED.
  * 5. `tok_insufficient_funds`: rejected, INSUFFICIENT_FUNDS.
  * 6. any other token: approved, with an authorization code derived from the order and amount.
+ *
+ * Like a real gateway, it takes an idempotency key with each charge (Payments uses the order id): a
+ * charge repeated with a key already answered gets the first answer back and charges nothing more, so
+ * a handler's transaction may be rolled back and run again without charging the card twice.
  */
 export const TEST_CARD_TOKENS = {
   gatewayDown: 'tok_gateway_down',
@@ -39,13 +43,28 @@ export class GatewayUnavailableError extends Error {
   override readonly name = 'GatewayUnavailableError';
 }
 
+/** Idempotency keys a gateway remembers; the oldest are forgotten first (a real one keeps them ~24 h). */
+const REMEMBERED_KEYS = 50_000;
+
 export class SimulatedGateway {
   /** Unavailable answers given so far per `tok_flaky` order (this process only, by design). */
   private readonly flakyCalls = new Map<string, number>();
+  /** Answers given, by idempotency key. */
+  private readonly answers = new Map<string, ChargeResult>();
 
   constructor(private readonly settings: GatewaySettings) {}
 
-  charge(request: ChargeRequest): ChargeResult {
+  /** Charges once per `idempotencyKey`; an unavailable gateway answers nothing, so a retry charges. */
+  charge(request: ChargeRequest, idempotencyKey: string): ChargeResult {
+    const earlier = this.answers.get(idempotencyKey);
+    if (earlier) return earlier;
+    const answer = this.decide(request);
+    this.answers.set(idempotencyKey, answer);
+    if (this.answers.size > REMEMBERED_KEYS) this.answers.delete(this.answers.keys().next().value!);
+    return answer;
+  }
+
+  private decide(request: ChargeRequest): ChargeResult {
     const { orderId, amountCents, cardToken } = request;
     if (cardToken === TEST_CARD_TOKENS.gatewayDown) {
       throw new GatewayUnavailableError('payment gateway unavailable');

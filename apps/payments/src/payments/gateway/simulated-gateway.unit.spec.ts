@@ -5,7 +5,7 @@ const ORDER = '0b6f1c2e-7c1a-4f4e-9a59-3f0d5f4b2a10';
 const OTHER_ORDER = '5d1e8b7a-2f3c-4a6b-8c9d-0e1f2a3b4c5d';
 const gateway = () => new SimulatedGateway({ amountLimitCents: 1_000_000, flakyFailures: 2 });
 const charge = (g: SimulatedGateway, cardToken: string, amountCents = 10_000, orderId = ORDER) =>
-  g.charge({ orderId, amountCents, cardToken });
+  g.charge({ orderId, amountCents, cardToken }, orderId);
 
 describe('simulated gateway', () => {
   it('approves any other token with a deterministic authorization code', () => {
@@ -47,5 +47,21 @@ describe('simulated gateway', () => {
   it('tok_gateway_down is always unavailable', () => {
     const g = gateway();
     for (let i = 0; i < 5; i++) expect(() => charge(g, 'tok_gateway_down')).toThrow(GatewayUnavailableError);
+  });
+});
+
+describe('simulated gateway idempotency', () => {
+  it('answers a charge repeated with the same key as the first time, without charging again', () => {
+    const g = gateway();
+    const first = g.charge({ orderId: ORDER, amountCents: 10_000, cardToken: 'tok_visa' }, ORDER);
+    // A different amount under the same key is still the first charge's answer.
+    expect(g.charge({ orderId: ORDER, amountCents: 99, cardToken: 'tok_declined' }, ORDER)).toEqual(first);
+  });
+
+  it('remembers nothing for an unavailable answer: a retry with the key charges', () => {
+    const g = gateway();
+    expect(() => charge(g, 'tok_flaky')).toThrow(GatewayUnavailableError);
+    expect(() => charge(g, 'tok_flaky')).toThrow(GatewayUnavailableError);
+    expect(charge(g, 'tok_flaky').status).toBe('APPROVED');
   });
 });

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PedidoCriado, type EventOf } from '@loja/contracts';
-import { HandleEvent } from '@loja/messaging';
-import type { Tx } from '../../prisma/prisma.service';
+import { HandleEvent, type SqlTransaction } from '@loja/messaging';
 import { PaymentIntentRepository } from '../payment-intent.repository';
 
 /** PedidoCriado → keep what the order will be charged, until its stock is reserved. Once per order. */
@@ -12,7 +11,7 @@ export class RecordPaymentDetailsOnPedidoCriado {
   constructor(private readonly intents: PaymentIntentRepository) {}
 
   @HandleEvent(PedidoCriado, { queue: 'payments.record-payment-details' })
-  async handle(event: EventOf<typeof PedidoCriado>, tx: Tx): Promise<void> {
+  async handle(event: EventOf<typeof PedidoCriado>, tx: SqlTransaction): Promise<void> {
     const { orderId, totalCents, currency, payment, customer } = event.data;
     const recorded = await this.intents.record(tx, {
       orderId,

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { PedidoEmPreparo, type EventOf, type PagamentoAprovado } from '@loja/contracts';
+import { OutboxService, type SqlTransaction } from '@loja/messaging';
+import { LOGISTICS_CONFIG, type LogisticsConfig } from '../../config/logistics.config';
+import { ShipShipmentService } from '../ship-shipment/ship-shipment.service';
+import { ShipmentRepository } from '../shipment.repository';
+import { ShippingDetailsRepository } from '../shipping-details.repository';
+
+/** PagamentoAprovado arrived before PedidoCriado was recorded: retried with backoff until it is. */
+export class ShippingDetailsNotYetKnownError extends Error {
+  override readonly name = 'ShippingDetailsNotYetKnownError';
+}
+
+/**
+ * One shipment per paid order, PREPARING until SHIPPING_DELAY_MS has passed, and PedidoEmPreparo. The
+ * details row is locked first, so two payments announced for the same order are decided one after the
+ * other; shipment.order_id is unique as well. The dispatcher ships it when due; with no delay it is
+ * shipped here, in the same transaction.
+ */
+@Injectable()
+export class PrepareShipmentService {
+  private readonly logger = new Logger(PrepareShipmentService.name);
+
+  constructor(
+    private readonly details: ShippingDetailsRepository,
+    private readonly shipments: ShipmentRepository,
+    private readonly shipShipment: ShipShipmentService,
+    private readonly outbox: OutboxService,
+    @Inject(LOGISTICS_CONFIG) private readonly config: LogisticsConfig,
+  ) {}
+
+  async execute(tx: SqlTransaction, cause: EventOf<typeof PagamentoAprovado>): Promise<void> {
+    const { orderId } = cause.data;
+    if (!(await this.details.lock(tx, orderId))) {
+      throw new ShippingDetailsNotYetKnownError(`no shipping details for order ${orderId} yet`);
+    }
+    if (await this.shipments.existsForOrder(tx, orderId)) {
+      this.logger.log({ msg: 'shipment already prepared', orderId, eventId: cause.id });
+      return;
+    }
+    const shipmentId = randomUUID();
+    const prepared = await this.outbox.add(tx, PedidoEmPreparo, { orderId, shipmentId }, { causedBy: cause });
+    const delayMs = this.config.SHIPPING_DELAY_MS;
+    const shipment = await this.shipments.create(tx, {
+      id: shipmentId,
+      orderId,
+      delayMs,
+      causationEventId: cause.id,
+      preparedEventId: prepared.id,
+    });
+    this.logger.debug({ msg: 'shipment prepared', orderId, eventId: cause.id, shipmentId, delayMs });
+    if (delayMs === 0) {
+      await this.shipShipment.execute(tx, {
+        id: shipmentId,
+        orderId,
+        number: shipment.number,
+        preparedEventId: prepared.id,
+      });
+    }
+  }
+}

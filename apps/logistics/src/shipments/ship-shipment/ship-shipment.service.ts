@@ -1,0 +1,44 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { PedidoEnviado } from '@loja/contracts';
+import { OutboxService, type SqlTransaction } from '@loja/messaging';
+import { ShipmentRepository, type DueShipment } from '../shipment.repository';
+import { CARRIER, trackingCodeFor } from '../tracking-code';
+
+/**
+ * Ships one PREPARING shipment: SHIPPED with carrier and tracking code, and PedidoEnviado, in the
+ * caller's transaction. Used by the dispatcher for shipments that fell due, and by PrepareShipment
+ * when nothing delays shipping (SHIPPING_DELAY_MS=0): then the parcel leaves in the transaction that
+ * prepared it, with no second transaction and no wake-up of the dispatcher.
+ */
+@Injectable()
+export class ShipShipmentService {
+  private readonly logger = new Logger(ShipShipmentService.name);
+
+  constructor(
+    private readonly shipments: ShipmentRepository,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  async execute(tx: SqlTransaction, shipment: DueShipment): Promise<void> {
+    const shipped = { carrier: CARRIER, trackingCode: trackingCodeFor(shipment.number), shippedAt: new Date() };
+    await this.shipments.markShipped(tx, shipment.id, shipped);
+    await this.outbox.add(
+      tx,
+      PedidoEnviado,
+      {
+        orderId: shipment.orderId,
+        shipmentId: shipment.id,
+        carrier: shipped.carrier,
+        trackingCode: shipped.trackingCode,
+        shippedAt: shipped.shippedAt.toISOString(),
+      },
+      { correlationId: shipment.orderId, causationId: shipment.preparedEventId },
+    );
+    this.logger.debug({
+      msg: 'shipment shipped',
+      orderId: shipment.orderId,
+      shipmentId: shipment.id,
+      trackingCode: shipped.trackingCode,
+    });
+  }
+}

@@ -1,0 +1,174 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InvalidEventError, parseEvent, type AnyEvent } from '@loja/contracts';
+import type { ConsumeMessage } from 'amqplib';
+import { Headers } from '../headers';
+import { recordInInbox } from '../inbox/inbox';
+import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
+import { Database } from '../sql/database';
+import type { SqlTransaction } from '../sql/sql-transaction';
+import { ConsumerStats } from './consumer-stats';
+import { FailureRouting } from './failure-routing';
+import type { ConsumerQueue, EventHandler } from './handler-registry';
+import { MessageBatcher } from './message-batcher';
+
+/** What the pipeline tells the channel about a message once its outcome is safe. */
+export interface Settlement {
+  /** Handled (or routed to a retry queue or the DLQ, confirmed): ack it. */
+  ack(): void;
+  /** Could not even be routed: reject it, and the broker dead-letters it through the queue's DLX. */
+  reject(): void;
+}
+
+/** A valid event taken off a queue, with the handler it goes to. */
+interface Delivery {
+  message: ConsumeMessage;
+  event: AnyEvent;
+  handler: EventHandler;
+  attempt: number;
+  settlement: Settlement;
+  context: Record<string, unknown>;
+}
+
+/**
+ * The way of one message through a queue's consumer:
+ *
+ *   parse → inbox → handler → commit → ack
+ *
+ * 1. parse: the bytes become a validated event, once; an invalid message goes to the DLQ at once;
+ * 2. the messages of a queue that arrive while a transaction runs wait for the next one (up to
+ *    MESSAGING_BATCH_SIZE): one BEGIN/COMMIT, one disk flush and one connection for all of them;
+ * 3. in that transaction, the events are recorded in the inbox (a duplicate is skipped) and each new
+ *    one is handled;
+ * 4. after COMMIT, and only then, each message is acked;
+ * 5. if the transaction fails, none of its effects are kept and each message is handled again alone,
+ *    so only the failing one goes to failure routing (retry or DLQ), and is acked once its copy is
+ *    confirmed there.
+ */
+@Injectable()
+export class DeliveryPipeline {
+  private readonly logger = new Logger(DeliveryPipeline.name);
+
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    private readonly database: Database,
+    private readonly failures: FailureRouting,
+    private readonly stats: ConsumerStats,
+  ) {}
+
+  /** A function that takes one queue's messages through the pipeline; settles when the outcome is safe. */
+  forQueue(queue: ConsumerQueue): (message: ConsumeMessage, settlement: Settlement) => Promise<void> {
+    const batcher = new MessageBatcher<Delivery>(this.options.batchSize, (deliveries) =>
+      this.handleBatch(queue, deliveries),
+    );
+    return (message, settlement) => this.take(queue, batcher, message, settlement);
+  }
+
+  private async take(
+    queue: ConsumerQueue,
+    batcher: MessageBatcher<Delivery>,
+    message: ConsumeMessage,
+    settlement: Settlement,
+  ): Promise<void> {
+    const attempt = Number(message.properties.headers?.[Headers.attempt] ?? 1);
+    let event: AnyEvent;
+    try {
+      event = parseEvent(message.content);
+    } catch (error) {
+      if (!(error instanceof InvalidEventError)) throw error;
+      return this.route(settlement, async () => {
+        await this.failures.deadLetter(queue.name, message, error.reason, error, attempt);
+        this.stats.deadLettered++;
+      });
+    }
+    const context = { queue: queue.name, eventId: event.id, type: event.type, orderId: event.correlationId, attempt };
+    const handler = queue.handlers.get(event.type);
+    if (!handler) {
+      const error = new Error(`queue ${queue.name} has no handler for ${event.type}`);
+      return this.route(settlement, async () => {
+        await this.failures.deadLetter(queue.name, message, 'unexpected-type', error, attempt, context);
+        this.stats.deadLettered++;
+      });
+    }
+    return batcher.submit({ message, event, handler, attempt, settlement, context });
+  }
+
+  /** Several messages in one transaction; if it fails, each is handled again alone. */
+  private handleBatch(queue: ConsumerQueue, deliveries: Delivery[]): Array<Promise<void>> {
+    if (deliveries.length === 1) return [this.handleAlone(queue, deliveries[0]!)];
+    const committed = this.handleTogether(queue, deliveries);
+    return deliveries.map((delivery) => committed.then((ok) => (ok ? undefined : this.handleAlone(queue, delivery))));
+  }
+
+  private async handleTogether(queue: ConsumerQueue, deliveries: Delivery[]): Promise<boolean> {
+    let handled: boolean[];
+    try {
+      handled = await this.database.transaction((tx) => this.apply(tx, queue, deliveries));
+    } catch (error) {
+      this.stats.batchRollbacks++;
+      this.logger.warn({
+        msg: 'batch rolled back, handling its messages one by one',
+        queue: queue.name,
+        size: deliveries.length,
+        error: (error as Error).message,
+      });
+      return false;
+    }
+    this.stats.batches++;
+    this.stats.batchedMessages += deliveries.length;
+    deliveries.forEach((delivery, i) => this.committed(delivery, handled[i]!));
+    return true;
+  }
+
+  private async handleAlone(queue: ConsumerQueue, delivery: Delivery): Promise<void> {
+    let handled: boolean[];
+    try {
+      handled = await this.database.transaction((tx) => this.apply(tx, queue, [delivery]));
+    } catch (error) {
+      const { message, attempt, context, settlement } = delivery;
+      return this.route(settlement, async () => {
+        const outcome = await this.failures.handlerFailed(queue.name, message, error, attempt, context);
+        this.stats[outcome === 'retried' ? 'retried' : 'deadLettered']++;
+      });
+    }
+    this.committed(delivery, handled[0]!);
+  }
+
+  /** The inbox rows and the handlers' effects, in one transaction; per delivery, whether it was new. */
+  private async apply(tx: SqlTransaction, queue: ConsumerQueue, deliveries: Delivery[]): Promise<boolean[]> {
+    const fresh = await recordInInbox(
+      tx,
+      queue.name,
+      deliveries.map((delivery) => delivery.event),
+    );
+    const handled: boolean[] = [];
+    for (const { event, handler } of deliveries) {
+      const first = fresh.delete(event.id);
+      if (first) await handler.invoke(event, tx);
+      handled.push(first);
+    }
+    return handled;
+  }
+
+  /** After COMMIT: the message's effects are durable, so it is acked now. */
+  private committed(delivery: Delivery, handled: boolean): void {
+    this.stats[handled ? 'handled' : 'duplicates']++;
+    this.logger.debug({
+      msg: handled ? 'event handled' : 'duplicate event ignored',
+      handler: delivery.handler.name,
+      ...delivery.context,
+    });
+    delivery.settlement.ack();
+  }
+
+  /** Sends the message elsewhere (retry queue or DLQ), then acks it; rejects it if that fails. */
+  private async route(settlement: Settlement, send: () => Promise<void>): Promise<void> {
+    try {
+      await send();
+    } catch (error) {
+      this.logger.error({ msg: 'could not route a failed message, rejecting it', error: (error as Error).message });
+      settlement.reject();
+      return;
+    }
+    settlement.ack();
+  }
+}

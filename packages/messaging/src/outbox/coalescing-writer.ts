@@ -1,0 +1,38 @@
+/**
+ * Collects items and writes them in as few statements as possible: one write runs at a time, and the
+ * items added meanwhile go together in the next one. Under load the relay then marks the events of
+ * many commits published in one statement. A failed write is logged by the caller's `write` and its
+ * items are dropped: for "published" marks that is safe (the rows are published again, which
+ * consumers' inboxes absorb).
+ */
+export class CoalescingWriter<T> {
+  private pending: T[] = [];
+  private writing: Promise<void> | undefined;
+
+  constructor(
+    private readonly write: (items: T[]) => Promise<void>,
+    private readonly onError: (error: Error) => void = () => undefined,
+  ) {}
+
+  add(item: T): void {
+    this.pending.push(item);
+    this.writing ??= this.drain();
+  }
+
+  /** Settles once every item added so far has been written (or its write failed). */
+  async flushed(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const items = this.pending;
+        this.pending = [];
+        await this.write(items).catch(this.onError);
+      }
+    } finally {
+      this.writing = undefined;
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { Pool, type PoolConfig } from 'pg';
+
+/**
+ * A pg pool that survives its database: a connection the server drops (a restart) must never crash the
+ * process. Without an 'error' listener node-postgres raises such an error, on a client idle or checked
+ * out between two queries, as an uncaught exception; with these listeners it surfaces on that client's
+ * next query instead, the transaction fails, and the message is retried.
+ */
+function resilientPool(config: PoolConfig): Pool {
+  const pool = new Pool({ connectionTimeoutMillis: 15_000, idleTimeoutMillis: 60_000, ...config });
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
+
+/**
+ * The service's own connections for handlers and use cases (`Database`). Commits are synchronous, as
+ * PostgreSQL's default: a message is acked only after its transaction commits, so that commit must
+ * survive a database crash.
+ */
+export class TransactionPool extends Pool {}
+
+export function createTransactionPool(databaseUrl: string, max: number, service: string): TransactionPool {
+  return resilientPool({ connectionString: databaseUrl, max, application_name: `${service}-transactions` });
+}
+
+/**
+ * A small pool of the relay's own (claims, "published" marks, backlog). Its commits are asynchronous
+ * (synchronous_commit=off): losing the last of those marks in a database crash only makes the relay
+ * publish those events again, which consumers' inboxes absorb. The events themselves are written by
+ * the services' durable transactions. This spares the database a disk flush per relay batch.
+ */
+export class RelayPool extends Pool {}
+
+export function createRelayPool(databaseUrl: string, service: string): RelayPool {
+  return resilientPool({
+    connectionString: databaseUrl,
+    max: 2,
+    application_name: `${service}-outbox-relay`,
+    options: '-c synchronous_commit=off',
+  });
+}

@@ -1,0 +1,80 @@
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { PublishableEvent } from '../outbox/publishable-event';
+import { sqlTypes } from './sql-types';
+import type { StatementNames } from './statement-names';
+
+/** Parameterised SQL on the service's database; every text runs as a named prepared statement. */
+export interface SqlExecutor {
+  /** Rows of a statement. `text` must be static SQL (values go in `values`: $1, $2, …). */
+  query<T extends QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]>;
+  /** Rows affected by a statement. */
+  execute(text: string, values?: unknown[]): Promise<number>;
+}
+
+/** Runs statements on a pool (each on any free connection) or on one connection (a transaction's). */
+export class SqlClient implements SqlExecutor {
+  constructor(
+    protected readonly client: Pool | PoolClient,
+    private readonly names: StatementNames,
+  ) {}
+
+  async query<T extends QueryResultRow = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> {
+    const result = await this.client.query<T>({ name: this.names.nameOf(text), text, values, types: sqlTypes });
+    return result.rows;
+  }
+
+  async execute(text: string, values: unknown[] = []): Promise<number> {
+    const result = await this.client.query({ name: this.names.nameOf(text), text, values, types: sqlTypes });
+    return result.rowCount ?? 0;
+  }
+}
+
+/**
+ * The transaction a handler or a use case writes through (`Database.transaction`). Besides SQL it
+ * keeps what must happen around the commit:
+ * - `beforeCommit(key, work)`: work done once per key just before COMMIT, whatever number of times it
+ *   was asked for (one ProdutoAtualizado per product per transaction, however many lines touched it);
+ * - `afterCommit(work)`: work done only once the transaction committed (an e-mail, never for a
+ *   rolled-back change);
+ * - the events written to the outbox, which the relay publishes right after the commit.
+ */
+export class SqlTransaction extends SqlClient {
+  private readonly beforeCommitWork = new Map<string, () => Promise<void>>();
+  private readonly afterCommitWork: Array<() => void> = [];
+  private readonly events: PublishableEvent[] = [];
+
+  /** Runs `work` before COMMIT; asked again with the same key, the latest `work` replaces the earlier one. */
+  beforeCommit(key: string, work: () => Promise<void>): void {
+    this.beforeCommitWork.delete(key);
+    this.beforeCommitWork.set(key, work);
+  }
+
+  /** Runs `work` once the transaction has committed; never if it rolls back. */
+  afterCommit(work: () => void): void {
+    this.afterCommitWork.push(work);
+  }
+
+  /** Called by the outbox for every event it writes in this transaction. */
+  addWrittenEvent(event: PublishableEvent): void {
+    this.events.push(event);
+  }
+
+  /** Outbox events written so far, in the order they were written. */
+  get writtenEvents(): readonly PublishableEvent[] {
+    return this.events;
+  }
+
+  /** @internal Database.transaction: the before-commit work, including work that work asks for. */
+  async runBeforeCommit(): Promise<void> {
+    while (this.beforeCommitWork.size > 0) {
+      const [key, work] = this.beforeCommitWork.entries().next().value as [string, () => Promise<void>];
+      this.beforeCommitWork.delete(key);
+      await work();
+    }
+  }
+
+  /** @internal Database.transaction: after COMMIT. */
+  runAfterCommit(): void {
+    for (const work of this.afterCommitWork) work();
+  }
+}
