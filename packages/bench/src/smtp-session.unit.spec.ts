@@ -86,7 +86,20 @@ describe('SmtpSession', () => {
     const out = send(
       'EHLO c\r\nMAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nRCPT TO:<c@x>\r\nDATA\r\nhi\r\n.\r\nRSET\r\nNOOP\r\nMAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nDATA\r\n.\r\n',
     );
-    expect(codes(out.replies)).toEqual(['250', '250', '250', '250', '354', '250', '250', '250', '250', '250', '354', '250']);
+    expect(codes(out.replies)).toEqual([
+      '250',
+      '250',
+      '250',
+      '250',
+      '354',
+      '250',
+      '250',
+      '250',
+      '250',
+      '250',
+      '354',
+      '250',
+    ]);
     expect(messages()).toBe(2);
   });
 
