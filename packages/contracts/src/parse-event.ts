@@ -20,6 +20,19 @@ export function parseEvent(raw: Buffer | string): AnyEvent {
   } catch (error) {
     throw new InvalidEventError('invalid-json', [{ field: '', message: (error as Error).message }]);
   }
+  // The common case in one validation: the type and version name a known event, and it is valid.
+  const claimed = json as { type?: unknown; version?: unknown } | null;
+  if (
+    claimed &&
+    typeof claimed === 'object' &&
+    typeof claimed.type === 'string' &&
+    typeof claimed.version === 'number'
+  ) {
+    const definition = findEventDefinition(claimed.type, claimed.version);
+    const event = definition?.envelope.safeParse(json);
+    if (event?.success) return event.data as AnyEvent;
+  }
+  // Otherwise find out precisely what is wrong, for the DLQ's reason.
   const envelope = AnyEnvelope.safeParse(json);
   if (!envelope.success) {
     throw InvalidEventError.fromZod('invalid-envelope', envelope.error);
