@@ -1,7 +1,16 @@
 import amqp from 'amqplib';
 import { CONSUMER_QUEUES, EVENTS_EXCHANGE, routingKeysOf, type ConsumerQueueName } from '@loja/contracts';
-import { consumerQueueArguments, deadLetterQueueArguments } from './queue-arguments';
+import { DEFAULT_QUEUE_MAX_LENGTH, consumerQueueArguments, deadLetterQueueArguments } from './queue-arguments';
 import { deadLetterQueueName } from './queue-names';
+
+export interface StoreTopologyOptions {
+  /** The events exchange; default `loja.events` (EVENTS_EXCHANGE). */
+  exchange?: string;
+  /** MESSAGING_DELIVERY_LIMIT of the services; default 20. */
+  deliveryLimit?: number;
+  /** MESSAGING_QUEUE_MAX_LENGTH of the services; default 10 000. */
+  maxLength?: number;
+}
 
 /**
  * Declares the events exchange and every consumer queue of the store with its bindings and DLQ,
@@ -11,7 +20,7 @@ import { deadLetterQueueName } from './queue-names';
  */
 export async function declareStoreTopology(
   amqpUrl: string,
-  { exchange = EVENTS_EXCHANGE, deliveryLimit = 20 }: { exchange?: string; deliveryLimit?: number } = {},
+  { exchange = EVENTS_EXCHANGE, deliveryLimit = 20, maxLength = DEFAULT_QUEUE_MAX_LENGTH }: StoreTopologyOptions = {},
 ): Promise<string[]> {
   const connection = await amqp.connect(amqpUrl);
   try {
@@ -22,7 +31,10 @@ export async function declareStoreTopology(
     await channel.assertExchange(exchange, 'topic', { durable: true });
     const queues = Object.keys(CONSUMER_QUEUES) as ConsumerQueueName[];
     for (const queue of queues) {
-      await channel.assertQueue(queue, { durable: true, arguments: consumerQueueArguments(queue, deliveryLimit) });
+      await channel.assertQueue(queue, {
+        durable: true,
+        arguments: consumerQueueArguments(queue, deliveryLimit, { maxLength }),
+      });
       for (const key of routingKeysOf(queue)) await channel.bindQueue(queue, exchange, key);
       await channel.assertQueue(deadLetterQueueName(queue), { durable: true, arguments: deadLetterQueueArguments() });
     }

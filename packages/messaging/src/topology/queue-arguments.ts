@@ -1,17 +1,38 @@
 import { deadLetterQueueName } from './queue-names';
 
+/** Messages a consumer queue holds by default before the broker refuses more (MESSAGING_QUEUE_MAX_LENGTH). */
+export const DEFAULT_QUEUE_MAX_LENGTH = 10_000;
+
+export interface ConsumerQueueLimits {
+  /** Messages the queue holds at most; past it the broker nacks publishes to it. Default 10 000. */
+  maxLength?: number;
+}
+
 /**
  * Queue declarations, all quorum (replicated, durable; classic mirrored queues are gone in RabbitMQ 4).
- * Dead-lettering goes through the default exchange, straight to the named queue.
+ * The broker refuses a re-declare with other arguments (PRECONDITION_FAILED): whatever declares a
+ * queue (the store launcher, compose's definitions, the services) must use the same values.
  */
-export function consumerQueueArguments(queue: string, deliveryLimit: number): Record<string, unknown> {
+export function consumerQueueArguments(
+  queue: string,
+  deliveryLimit: number,
+  { maxLength = DEFAULT_QUEUE_MAX_LENGTH }: ConsumerQueueLimits = {},
+): Record<string, unknown> {
+  if (!Number.isInteger(maxLength) || maxLength < 1) {
+    throw new Error(`a queue's maximum length is a positive whole number, got ${maxLength}`);
+  }
   return {
     'x-queue-type': 'quorum',
     // Safety net for a message that crashes its consumer again and again: after this many deliveries
-    // the broker moves it to the DLQ instead of redelivering it for ever.
+    // the broker moves it to the DLQ (through the default exchange) instead of redelivering it for ever.
     'x-delivery-limit': deliveryLimit,
     'x-dead-letter-exchange': '',
     'x-dead-letter-routing-key': deadLetterQueueName(queue),
+    // Bounded: when a consumer falls behind, publishes to its queue are nacked instead of filling the
+    // broker's memory and disk. The outbox relay keeps such an event and publishes it again later; a
+    // retry copy waits in its delay queue (at-least-once dead-lettering) until there is room.
+    'x-max-length': maxLength,
+    'x-overflow': 'reject-publish',
   };
 }
 
@@ -30,5 +51,6 @@ export function retryQueueArguments(queue: string, delayMs: number): Record<stri
 export function deadLetterQueueArguments(): Record<string, unknown> {
   // Operators read a DLQ by getting and returning its messages; RabbitMQ 4 counts those as deliveries
   // against a default limit of 20, and a DLQ has nowhere further to send them: keep them regardless.
+  // No length limit: the last stop of a message must never refuse it.
   return { 'x-queue-type': 'quorum', 'x-delivery-limit': 1_000_000 };
 }

@@ -1,0 +1,47 @@
+import { CONSUMER_QUEUES, EVENTS_EXCHANGE, routingKeysOf, type ConsumerQueueName } from '@loja/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestNamespace } from '../testing';
+import { declareStoreTopology } from './declare-store-topology';
+import { consumerQueueArguments, deadLetterQueueArguments } from './queue-arguments';
+
+type QueueInfo = { name: string; arguments: Record<string, unknown> };
+type BindingInfo = { source: string; destination: string; routing_key: string };
+
+describe('declareStoreTopology on a live RabbitMQ', () => {
+  let ns: TestNamespace;
+  const get = <T>(path: string) => ns.management.request<T>('GET', `${path}/${encodeURIComponent(ns.name)}`);
+  const queues = Object.keys(CONSUMER_QUEUES) as ConsumerQueueName[];
+
+  beforeAll(async () => {
+    ns = await TestNamespace.create('store_topology');
+  });
+
+  afterAll(async () => {
+    await ns?.dispose();
+  });
+
+  it('declares every consumer queue, bounded, with its DLQ and bindings', async () => {
+    expect(await declareStoreTopology(ns.rabbitmqUrl)).toEqual(queues);
+
+    const declared = new Map((await get<QueueInfo[]>('/queues')).map((q) => [q.name, q.arguments]));
+    expect(declared.size).toBe(queues.length * 2);
+    for (const queue of queues) {
+      expect(declared.get(queue), queue).toEqual(consumerQueueArguments(queue, 20, { maxLength: 10_000 }));
+      expect(declared.get(`${queue}.dlq`), queue).toEqual(deadLetterQueueArguments());
+    }
+
+    const bindings = (await get<BindingInfo[]>('/bindings')).map(
+      (b) => `${b.source}: ${b.destination} <- ${b.routing_key}`,
+    );
+    for (const queue of queues) {
+      for (const key of routingKeysOf(queue)) expect(bindings).toContain(`${EVENTS_EXCHANGE}: ${queue} <- ${key}`);
+    }
+  });
+
+  it('can run again with the same settings, and is refused other ones (the services would be too)', async () => {
+    await declareStoreTopology(ns.rabbitmqUrl);
+    await declareStoreTopology(ns.rabbitmqUrl, { maxLength: 10_000, deliveryLimit: 20 });
+    await expect(declareStoreTopology(ns.rabbitmqUrl, { maxLength: 5000 })).rejects.toThrow(/PRECONDITION_FAILED/);
+    await expect(declareStoreTopology(ns.rabbitmqUrl, { maxLength: 0 })).rejects.toThrow(/maximum length/);
+  });
+});
