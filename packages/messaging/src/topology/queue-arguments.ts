@@ -1,4 +1,4 @@
-import { deadLetterQueueName } from './queue-names';
+import { REQUEUE_EXCHANGE, deadLetterQueueName } from './queue-names';
 
 /** Messages a consumer queue holds by default before the broker refuses more (MESSAGING_QUEUE_MAX_LENGTH). */
 export const DEFAULT_QUEUE_MAX_LENGTH = 10_000;
@@ -36,13 +36,32 @@ export function consumerQueueArguments(
   };
 }
 
-export function retryQueueArguments(queue: string, delayMs: number): Record<string, unknown> {
+/**
+ * The delay queue `loja.retry.<delay>ms`. Every message in it has the same TTL, so the one at its head
+ * always expires first and none waits behind a longer one. Dead-lettering keeps the message's routing
+ * key (`<delay>ms.<queue>`: no `x-dead-letter-routing-key`), which `loja.requeue` routes back to its queue.
+ */
+export function retryQueueArguments(delayMs: number): Record<string, unknown>;
+/**
+ * @deprecated `<queue>.retry.<delay>ms` of the former topology, dead-lettering straight back to `queue`;
+ * kept only until the consumer declares the shared topology. Use `retryQueueArguments(delayMs)`.
+ */
+export function retryQueueArguments(queue: string, delayMs: number): Record<string, unknown>;
+export function retryQueueArguments(delayOrQueue: number | string, delayMs?: number): Record<string, unknown> {
+  const delay = typeof delayOrQueue === 'number' ? delayOrQueue : delayMs!;
+  if (!Number.isInteger(delay) || delay < 0) {
+    throw new Error(`a retry delay is a whole number of milliseconds, got ${delay}`);
+  }
+  const deadLetter =
+    typeof delayOrQueue === 'number'
+      ? { 'x-dead-letter-exchange': REQUEUE_EXCHANGE }
+      : { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': delayOrQueue };
   return {
     'x-queue-type': 'quorum',
-    'x-message-ttl': delayMs,
-    'x-dead-letter-exchange': '',
-    'x-dead-letter-routing-key': queue,
-    // The message goes back to its queue even if the broker fails over in between.
+    'x-message-ttl': delay,
+    ...deadLetter,
+    // The broker keeps the message until its queue has confirmed it: not lost when that queue is full,
+    // not bound yet, or on a node that is failing over. Needs reject-publish.
     'x-dead-letter-strategy': 'at-least-once',
     'x-overflow': 'reject-publish',
   };

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_QUEUE_MAX_LENGTH, consumerQueueArguments, deadLetterQueueArguments } from './queue-arguments';
+import {
+  DEFAULT_QUEUE_MAX_LENGTH,
+  consumerQueueArguments,
+  deadLetterQueueArguments,
+  retryQueueArguments,
+} from './queue-arguments';
 
 describe('queue arguments', () => {
   it('bounds a consumer queue, refusing publishes past its length, and dead-letters to its DLQ', () => {
@@ -22,6 +27,19 @@ describe('queue arguments', () => {
     for (const maxLength of [0, -1, 1.5, Number.NaN]) {
       expect(() => consumerQueueArguments('q', 20, { maxLength }), String(maxLength)).toThrow(/maximum length/);
     }
+  });
+
+  it('holds a retry for its delay, then dead-letters it to loja.requeue with its routing key unchanged', () => {
+    expect(retryQueueArguments(250)).toEqual({
+      'x-queue-type': 'quorum',
+      'x-message-ttl': 250,
+      'x-dead-letter-exchange': 'loja.requeue',
+      'x-dead-letter-strategy': 'at-least-once',
+      'x-overflow': 'reject-publish',
+    });
+    expect(retryQueueArguments(0)['x-message-ttl']).toBe(0);
+    expect(() => retryQueueArguments(-1)).toThrow(/retry delay/);
+    expect(() => retryQueueArguments(2.5)).toThrow(/retry delay/);
   });
 
   it('keeps DLQs unbounded', () => {
