@@ -1,9 +1,17 @@
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_EXCHANGE } from '@loja/contracts';
-import { declareStoreTopology } from '@loja/messaging';
+import {
+  RETRY_EXCHANGE,
+  bindConsumerQueueForRetries,
+  declareRetryTopology,
+  declareStoreTopology,
+  retryRoutingKey,
+} from '@loja/messaging';
 import { TestNamespace } from '@loja/messaging/testing';
 import {
+  EXCHANGES,
+  RETRY_DELAYS_MS,
   brokerFootprint,
   consumerQueueArguments,
   deadLetterQueue,
@@ -23,16 +31,6 @@ let ns: TestNamespace;
 let reference: TestNamespace;
 let users: LoadedUsers;
 const connections: ChannelModel[] = [];
-
-// What messaging declares beside each consumer queue (retry queue of one delay, as an example).
-const retryArguments = (queue: string) => ({
-  'x-queue-type': 'quorum',
-  'x-message-ttl': 1000,
-  'x-dead-letter-exchange': '',
-  'x-dead-letter-routing-key': queue,
-  'x-dead-letter-strategy': 'at-least-once',
-  'x-overflow': 'reject-publish',
-});
 
 async function connectAs(user: string): Promise<ChannelModel> {
   const { user: name, password } = users.credentials.get(user)!;
@@ -68,24 +66,26 @@ const publish = (channel: ConfirmChannel, exchange: string, routingKey: string) 
 
 type QueueInfo = { name: string; durable: boolean; type?: string; arguments: Record<string, unknown> };
 type BindingInfo = { source: string; destination: string; routing_key: string };
+type ExchangeInfo = { name: string; type: string; durable: boolean };
 
 async function topologyOf(namespace: TestNamespace) {
   const v = encodeURIComponent(namespace.name);
   const queues = await namespace.management.request<QueueInfo[]>('GET', `/queues/${v}`);
   const bindings = await namespace.management.request<BindingInfo[]>('GET', `/bindings/${v}`);
-  const exchange = await namespace.management.request<{ type: string; durable: boolean }>(
-    'GET',
-    `/exchanges/${v}/${encodeURIComponent(EVENTS_EXCHANGE)}`,
-  );
+  const exchanges = await namespace.management.request<ExchangeInfo[]>('GET', `/exchanges/${v}`);
   return {
     queues: queues
       .map((q) => ({ name: q.name, durable: q.durable, arguments: q.arguments }))
       .sort((a, b) => a.name.localeCompare(b.name)),
+    // The default exchange's implicit bindings (one per queue) aside.
     bindings: bindings
-      .filter((b) => b.source === EVENTS_EXCHANGE)
-      .map((b) => `${b.destination} <- ${b.routing_key}`)
+      .filter((b) => b.source !== '')
+      .map((b) => `${b.source}: ${b.destination} <- ${b.routing_key}`)
       .sort(),
-    exchange: { type: exchange.type, durable: exchange.durable },
+    exchanges: exchanges
+      .filter((e) => !e.name.startsWith('amq.') && e.name !== '')
+      .map((e) => ({ name: e.name, type: e.type, durable: e.durable }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
   };
 }
 
@@ -108,6 +108,7 @@ describe('broker definitions (infra/rabbitmq) on a live RabbitMQ', () => {
     const [loaded, declared] = await Promise.all([topologyOf(ns), topologyOf(reference)]);
     expect(loaded).toEqual(declared);
     expect(loaded.queues.length).toBeGreaterThan(0);
+    expect(loaded.exchanges.map((e) => e.name)).toEqual([...EXCHANGES].sort());
   });
 
   it('logs every user in with the password hash rendered from the environment', async () => {
@@ -121,18 +122,21 @@ describe('broker definitions (infra/rabbitmq) on a live RabbitMQ', () => {
     const footprint = brokerFootprint(service);
     const connection = await connectAs(service);
     const channel = await connection.createConfirmChannel();
+    // What messaging does on every (re)connect, with the service's own user.
     await channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
+    await declareRetryTopology(channel, RETRY_DELAYS_MS);
     for (const queue of footprint.consumes) {
       await channel.assertQueue(queue, { durable: true, arguments: consumerQueueArguments(queue) });
       await channel.assertQueue(deadLetterQueue(queue), { durable: true, arguments: deadLetterQueueArguments() });
-      await channel.assertQueue(`${queue}.retry.1000ms`, { durable: true, arguments: retryArguments(queue) });
+      await bindConsumerQueueForRetries(channel, queue);
     }
-    for (const { queue, routingKey } of footprint.bindings) await channel.bindQueue(queue, EVENTS_EXCHANGE, routingKey);
+    for (const { exchange, queue, routingKey } of footprint.bindings)
+      await channel.bindQueue(queue, exchange, routingKey);
     for (const queue of footprint.consumes) {
       const { consumerTag } = await channel.consume(queue, () => undefined);
       await channel.cancel(consumerTag);
-      // Retry and dead-letter copies go straight to the queue through the default exchange.
-      await publish(channel, '', `${queue}.retry.1000ms`);
+      // A retry copy goes to loja.retry by delay and queue; a dead-letter copy straight to the DLQ.
+      await publish(channel, RETRY_EXCHANGE, retryRoutingKey(queue, RETRY_DELAYS_MS[0]!));
       await publish(channel, '', deadLetterQueue(queue));
     }
     for (const routingKey of footprint.publishes) await publish(channel, EVENTS_EXCHANGE, routingKey);
@@ -152,6 +156,18 @@ describe('broker definitions (infra/rabbitmq) on a live RabbitMQ', () => {
     );
     // A routing key of another service's event: refused by the topic permissions.
     expect(await refusal(orders, (ch) => publish(ch, EVENTS_EXCHANGE, 'pagamento.aprovado'))).toMatch(/ACCESS_REFUSED/);
+    // Retries: only its own queues' copies, only its own queues' way back.
+    expect(
+      await refusal(orders, (ch) => publish(ch, RETRY_EXCHANGE, retryRoutingKey('inventory.reserve-stock', 250))),
+    ).toMatch(/ACCESS_REFUSED/);
+    expect(await refusal(orders, (ch) => publish(ch, 'loja.requeue', '250ms.orders.track-order'))).toMatch(
+      /ACCESS_REFUSED/,
+    );
+    for (const key of ['*.inventory.reserve-stock', '#']) {
+      expect(await refusal(orders, (ch) => ch.bindQueue('orders.track-order', 'loja.requeue', key)), key).toMatch(
+        /ACCESS_REFUSED/,
+      );
+    }
     const notifications = await connectAs('notifications');
     expect(await refusal(notifications, (ch) => publish(ch, EVENTS_EXCHANGE, 'pedido.criado'))).toMatch(
       /ACCESS_REFUSED/,

@@ -1,11 +1,24 @@
 import { ALL_EVENTS, CONSUMER_QUEUES, EVENTS_EXCHANGE, routingKeysOf, type ConsumerQueueName } from '@loja/contracts';
-import { consumerQueueArguments as messagingConsumerQueueArguments, deadLetterQueueArguments } from '@loja/messaging';
+import {
+  DEFAULT_QUEUE_MAX_LENGTH,
+  REQUEUE_EXCHANGE,
+  RETRY_EXCHANGE,
+  consumerQueueArguments as messagingConsumerQueueArguments,
+  deadLetterQueueArguments,
+  defaultRetryDelaysMs,
+  requeueBindingKey,
+  retryQueueArguments,
+  retryQueueBindingKey,
+  retryQueueName,
+  retryRoutingKey,
+} from '@loja/messaging';
 import { SERVICES, type Service } from './repo';
 
 /**
  * The broker definitions of `docker compose up` (infra/rabbitmq/definitions.template.json), derived
  * from the contracts: the `loja` vhost, the events exchange, every consumer queue with the arguments
- * the services declare it with, its bindings and its DLQ, one user per service with least-privilege
+ * the services declare it with, its bindings and its DLQ, the shared retry topology (`loja.retry`,
+ * `loja.requeue`, one delay queue per default delay), one user per service with least-privilege
  * permissions, and an admin for the management UI. `npm run definitions -w @loja/compose-check`
  * rewrites the file; a unit test fails when it is stale.
  */
@@ -16,6 +29,12 @@ export const ADMIN_USER = 'admin';
 export const DEFAULT_EXCHANGE = 'amq.default';
 /** messaging's default MESSAGING_DELIVERY_LIMIT: the queues must be declared with the same value. */
 export const DELIVERY_LIMIT = 20;
+/** messaging's default MESSAGING_QUEUE_MAX_LENGTH: likewise. */
+export const QUEUE_MAX_LENGTH = DEFAULT_QUEUE_MAX_LENGTH;
+/** The delay queues of messaging's default retry policy (a service declares those of its own policy). */
+export const RETRY_DELAYS_MS = defaultRetryDelaysMs();
+/** The exchanges every service declares. */
+export const EXCHANGES = [EVENTS_EXCHANGE, RETRY_EXCHANGE, REQUEUE_EXCHANGE];
 
 /**
  * The events each service publishes (through its outbox). Checked against the services' code: a
@@ -42,28 +61,60 @@ export function routingKeyOf(eventType: string): string {
   return definition.routingKey;
 }
 
+/** A binding, by name: `queue` receives what `exchange` routes by `routingKey`. */
+export interface Binding {
+  exchange: string;
+  queue: string;
+  routingKey: string;
+}
+
 /** What one service does on the broker, by name: the resources its permissions must cover. */
 export interface BrokerFootprint {
-  /** Queues it declares: its consumer queues, their retry queues (any delay) and DLQs. */
-  declares: (retryDelaysMs: number[]) => string[];
+  /** Its own queues: consumer queues and their DLQs. */
+  ownQueues: string[];
+  /** Every queue it declares: its own, and the shared delay queues of its retry policy (any delay). */
+  declares: (retryDelaysMs: readonly number[]) => string[];
   exchanges: string[];
   consumes: string[];
-  bindings: Array<{ queue: string; routingKey: string }>;
+  /** Its consumer queues' bindings (events by routing key, retries back from loja.requeue). */
+  bindings: Binding[];
+  /** The shared delay queues' bindings to loja.retry, which every service declares too. */
+  retryBindings: (retryDelaysMs: readonly number[]) => Binding[];
   /** Routing keys it publishes on the events exchange. */
   publishes: string[];
+  /** Routing keys of the retry copies it publishes on loja.retry: its own queues', at any delay. */
+  retries: (retryDelaysMs: readonly number[]) => string[];
+}
+
+/** A consumer queue's bindings: its events by routing key, and its retries back from loja.requeue. */
+export function consumerQueueBindings(queue: ConsumerQueueName): Binding[] {
+  return [
+    ...[...new Set(routingKeysOf(queue))].map((routingKey) => ({ exchange: EVENTS_EXCHANGE, queue, routingKey })),
+    { exchange: REQUEUE_EXCHANGE, queue, routingKey: requeueBindingKey(queue) },
+  ];
+}
+
+/** The shared delay queues' bindings to loja.retry. */
+export function retryQueueBindings(delays: readonly number[]): Binding[] {
+  return delays.map((delay) => ({
+    exchange: RETRY_EXCHANGE,
+    queue: retryQueueName(delay),
+    routingKey: retryQueueBindingKey(delay),
+  }));
 }
 
 export function brokerFootprint(service: Service): BrokerFootprint {
   const queues = consumerQueuesOf(service);
+  const ownQueues = queues.flatMap((q) => [q, deadLetterQueue(q)]);
   return {
-    declares: (delays) =>
-      queues.flatMap((q) => [q, deadLetterQueue(q), ...delays.map((delay) => `${q}.retry.${delay}ms`)]),
-    exchanges: [EVENTS_EXCHANGE],
+    ownQueues,
+    declares: (delays) => [...ownQueues, ...delays.map(retryQueueName)],
+    exchanges: EXCHANGES,
     consumes: queues,
-    bindings: queues.flatMap((queue) =>
-      [...new Set(routingKeysOf(queue))].map((routingKey) => ({ queue, routingKey })),
-    ),
+    bindings: queues.flatMap(consumerQueueBindings),
+    retryBindings: retryQueueBindings,
     publishes: PUBLISHED_EVENTS[service].map(routingKeyOf),
+    retries: (delays) => queues.flatMap((queue) => delays.map((delay) => retryRoutingKey(queue, delay))),
   };
 }
 
@@ -87,49 +138,80 @@ export interface TopicPermission {
   read: string;
 }
 
+/** `loja.retry.<n>ms`: the shared delay queues, whatever the delay. */
+const DELAY_QUEUES = `${escape(RETRY_EXCHANGE)}\\.[0-9]+ms`;
+
 /**
- * configure: the events exchange (services assert it) and its own queues with their `.retry.<n>ms`
- * and `.dlq` companions; write: the events exchange if it publishes, the default exchange (retry and
- * DLQ copies go through it) and its consumer queues (binding needs write on the queue); read: its
- * consumer queues and the events exchange (binding needs read on the exchange), and its retry queues:
- * the broker requires read on a queue declared with a dead-letter exchange.
+ * configure: the three exchanges and the shared delay queues (every service declares them on
+ * connect), its own queues and their `.dlq`; write: the events exchange if it publishes, the default
+ * exchange (DLQ copies go through it), loja.retry (retry copies), loja.requeue (the delay queues'
+ * dead-letter exchange: declaring a queue with one needs write on it), its consumer queues and the delay
+ * queues (binding needs write on the queue); read: the three exchanges (binding needs read on the
+ * source), its consumer queues (consuming), and the delay queues: the broker requires read on a queue
+ * declared with a dead-letter exchange. Topic permissions narrow the routing keys (topicPermissionsOf).
  */
 export function permissionOf(service: Service): Permission {
   const footprint = brokerFootprint(service);
   const ownQueues = footprint.consumes.map((q) => q.slice(service.length + 1));
   const queueGroup = ownQueues.length > 0 ? `${escape(service)}\\.${oneOf(ownQueues)}` : undefined;
-  const exchange = escape(EVENTS_EXCHANGE);
+  const [events, retry, requeue] = EXCHANGES.map(escape) as [string, string, string];
   return {
     user: service,
     vhost: VHOST,
-    configure: anchored([exchange, ...(queueGroup ? [`${queueGroup}(\\.retry\\.[0-9]+ms|\\.dlq)?`] : [])]),
+    configure: anchored([events, retry, requeue, DELAY_QUEUES, ...(queueGroup ? [`${queueGroup}(\\.dlq)?`] : [])]),
     write: anchored([
-      ...(footprint.publishes.length > 0 ? [exchange] : []),
+      ...(footprint.publishes.length > 0 ? [events] : []),
       escape(DEFAULT_EXCHANGE),
+      retry,
+      requeue,
+      DELAY_QUEUES,
       ...(queueGroup ? [queueGroup] : []),
     ]),
-    read: anchored([exchange, ...(queueGroup ? [`${queueGroup}(\\.retry\\.[0-9]+ms)?`] : [])]),
+    read: anchored([events, retry, requeue, DELAY_QUEUES, ...(queueGroup ? [queueGroup] : [])]),
   };
 }
 
-/** Routing keys on the events exchange: published ones (write) and bound ones (read). */
-export function topicPermissionOf(service: Service): TopicPermission {
+/**
+ * Routing keys per exchange. loja.events: the events it publishes (write) and those its queues take
+ * (read, binding). loja.retry: retry copies of its own queues only (write), the delay queues' `<n>ms.#`
+ * (read). loja.requeue: nothing to publish (the broker dead-letters into it), and only its own queues'
+ * `*.<queue>` to bind, so no service can catch another's retries.
+ */
+export function topicPermissionsOf(service: Service): TopicPermission[] {
   const footprint = brokerFootprint(service);
-  const bound = [...new Set(footprint.bindings.map((b) => b.routingKey))].sort();
-  return {
-    user: service,
-    vhost: VHOST,
-    exchange: EVENTS_EXCHANGE,
-    write: anchored([...new Set(footprint.publishes)].sort().map(escape)),
-    read: anchored(bound.map(escape)),
-  };
+  const bound = (exchange: string) =>
+    [...new Set(footprint.bindings.filter((b) => b.exchange === exchange).map((b) => b.routingKey))].sort();
+  const anyDelay = '[0-9]+ms';
+  return [
+    {
+      user: service,
+      vhost: VHOST,
+      exchange: EVENTS_EXCHANGE,
+      write: anchored([...new Set(footprint.publishes)].sort().map(escape)),
+      read: anchored(bound(EVENTS_EXCHANGE).map(escape)),
+    },
+    {
+      user: service,
+      vhost: VHOST,
+      exchange: RETRY_EXCHANGE,
+      write: footprint.consumes.length > 0 ? `^${anyDelay}\\.${oneOf(footprint.consumes)}$` : '^$',
+      read: `^${anyDelay}\\.#$`,
+    },
+    {
+      user: service,
+      vhost: VHOST,
+      exchange: REQUEUE_EXCHANGE,
+      write: '^$',
+      read: anchored(bound(REQUEUE_EXCHANGE).map(escape)),
+    },
+  ];
 }
 
-/** The arguments messaging declares a consumer queue with, at the store's delivery limit. */
+/** The arguments messaging declares a consumer queue with, at the store's delivery limit and length. */
 export const consumerQueueArguments = (queue: string): Record<string, unknown> =>
-  messagingConsumerQueueArguments(queue, DELIVERY_LIMIT);
+  messagingConsumerQueueArguments(queue, DELIVERY_LIMIT, { maxLength: QUEUE_MAX_LENGTH });
 
-export { deadLetterQueueArguments };
+export { deadLetterQueueArguments, retryQueueArguments };
 
 export interface DefinitionsTemplate {
   users: Array<{ name: string; password_env: string; tags: string[] }>;
@@ -186,40 +268,47 @@ export function buildDefinitionsTemplate(): DefinitionsTemplate {
       { user: ADMIN_USER, vhost: VHOST, configure: '.*', write: '.*', read: '.*' },
       ...SERVICES.map(permissionOf),
     ],
-    topic_permissions: SERVICES.map(topicPermissionOf),
+    topic_permissions: SERVICES.flatMap(topicPermissionsOf),
     parameters: [],
     global_parameters: [],
     policies: [],
-    exchanges: [
-      {
-        name: EVENTS_EXCHANGE,
+    exchanges: [...EXCHANGES].sort().map((name) => ({
+      name,
+      vhost: VHOST,
+      type: 'topic',
+      durable: true,
+      auto_delete: false,
+      internal: false,
+      arguments: {},
+    })),
+    queues: [
+      ...queues.flatMap((queue) => [
+        { name: queue, vhost: VHOST, durable: true, auto_delete: false, arguments: consumerQueueArguments(queue) },
+        {
+          name: deadLetterQueue(queue),
+          vhost: VHOST,
+          durable: true,
+          auto_delete: false,
+          arguments: deadLetterQueueArguments(),
+        },
+      ]),
+      ...RETRY_DELAYS_MS.map((delay) => ({
+        name: retryQueueName(delay),
         vhost: VHOST,
-        type: 'topic',
         durable: true,
         auto_delete: false,
-        internal: false,
-        arguments: {},
-      },
+        arguments: retryQueueArguments(delay),
+      })),
     ],
-    queues: queues.flatMap((queue) => [
-      { name: queue, vhost: VHOST, durable: true, auto_delete: false, arguments: consumerQueueArguments(queue) },
-      {
-        name: deadLetterQueue(queue),
-        vhost: VHOST,
-        durable: true,
-        auto_delete: false,
-        arguments: deadLetterQueueArguments(),
-      },
-    ]),
-    bindings: queues.flatMap((queue) =>
-      [...new Set(routingKeysOf(queue))].map((routingKey) => ({
-        source: EVENTS_EXCHANGE,
+    bindings: [...queues.flatMap(consumerQueueBindings), ...retryQueueBindings(RETRY_DELAYS_MS)].map(
+      ({ exchange, queue, routingKey }) => ({
+        source: exchange,
         vhost: VHOST,
         destination: queue,
         destination_type: 'queue' as const,
         routing_key: routingKey,
         arguments: {},
-      })),
+      }),
     ),
   };
 }

@@ -2,7 +2,7 @@ import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { messagingOptionsFromEnv } from '@loja/messaging';
-import { DELIVERY_LIMIT, VHOST } from './broker-definitions';
+import { DELIVERY_LIMIT, QUEUE_MAX_LENGTH, VHOST } from './broker-definitions';
 import { healthcheckCommand, loadComposeProject, parsePort, type ComposeProject } from './compose-file';
 import { parseDockerfile } from './dockerfile';
 import { readEnvFile } from './env-file';
@@ -20,8 +20,7 @@ const base = loadComposeProject([join(root, 'docker-compose.yml')], env);
 const cluster = loadComposeProject([join(root, 'docker-compose.yml'), join(root, 'docker-compose.cluster.yml')], env);
 const dockerfile = parseDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'));
 
-const messagingEnv = (e: NodeJS.ProcessEnv) =>
-  messagingOptionsFromEnv({ service: 'orders', imports: [], prisma: class {} as never }, e);
+const messagingEnv = (e: NodeJS.ProcessEnv) => messagingOptionsFromEnv({ service: 'orders' }, e);
 
 interface ServiceEnv {
   config: EnvReads & { parse: (e: NodeJS.ProcessEnv) => unknown };
@@ -108,6 +107,7 @@ describe('docker-compose.yml', () => {
     expect(() => messagingEnv(environment)).not.toThrow();
     // Queue arguments are pre-declared with messaging's defaults; a different value would not match them.
     expect(environment.MESSAGING_DELIVERY_LIMIT ?? String(DELIVERY_LIMIT)).toBe(String(DELIVERY_LIMIT));
+    expect(environment.MESSAGING_QUEUE_MAX_LENGTH ?? String(QUEUE_MAX_LENGTH)).toBe(String(QUEUE_MAX_LENGTH));
     expect(environment.EVENTS_EXCHANGE ?? 'loja.events').toBe('loja.events');
   });
 
