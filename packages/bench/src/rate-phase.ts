@@ -111,16 +111,22 @@ export async function runRatePhase(
       errors.skipped++;
       return;
     }
+    const sampled = isSampled(index, stride);
     sent++;
     inFlight++;
     const request = http
-      .send('POST', `${ctx.ordersUrl}/orders`, { body: ctx.orderBody, timeoutMs: POST_TIMEOUT_MS })
+      // Only a followed order's answer is read (for its id): the others' bodies are drained unparsed.
+      .send('POST', `${ctx.ordersUrl}/orders`, {
+        body: ctx.orderBody,
+        timeoutMs: POST_TIMEOUT_MS,
+        discardBody: !sampled,
+      })
       .then((response) => {
         if (response.status === 201) {
           accepted++;
           postLatencies.push(performance.now() - due);
-          const id = (response.body as { id?: string }).id;
-          if (id && isSampled(index, stride)) poller.track(id, due);
+          const id = sampled ? (response.body as { id?: string } | undefined)?.id : undefined;
+          if (id) poller.track(id, due);
         } else {
           errors.status[response.status] = (errors.status[response.status] ?? 0) + 1;
         }
