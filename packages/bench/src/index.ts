@@ -1,4 +1,12 @@
 export { runBench, orderRequest } from './run-bench';
 export { parseBenchArgs, type BenchOptions } from './args';
 export { writeResults } from './output';
-export type { BenchReport, RateResult, BrokerCeiling, PostgresCeiling, MachineInfo } from './results';
+export type {
+  BenchReport,
+  RateResult,
+  BrokerCeiling,
+  PostgresCeiling,
+  MachineInfo,
+  CpuPerOrder,
+  UnitCosts,
+} from './results';

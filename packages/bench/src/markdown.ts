@@ -1,5 +1,5 @@
 import type { LatencySummary } from './percentiles';
-import type { BenchReport, MachineInfo, RateErrors, RateResult } from './results';
+import type { BenchReport, CpuPerOrder, MachineInfo, RateErrors, RateResult } from './results';
 
 /** Columns of the CPU tables, in this order; processes the run did not see are left out. */
 const CPU_COLUMNS = [
@@ -71,7 +71,7 @@ export function renderMarkdown(report: BenchReport): string {
       });
       lines.push(`| ${rate.offeredRate} | ${cells.join(' | ')} |`);
     }
-    lines.push('');
+    lines.push('', renderTimeTable(report), '');
     const services = CPU_COLUMNS.filter((name) => report.rates.some((r) => r.postgresPerOrder[name]));
     if (services.length) {
       lines.push('## PostgreSQL per completed order: transactions / rows written', '');
@@ -119,6 +119,48 @@ export function renderMarkdown(report: BenchReport): string {
     lines.push('## Notes', '', ...report.notes.map((note) => `- ${note}`), '');
   }
   return lines.join('\n');
+}
+
+/**
+ * Where the time goes, per completed order: the store's CPU against the floor its broker deliveries
+ * and PostgreSQL transactions cost at the ceilings' unit costs, and the harness apart.
+ */
+export function renderTimeTable(report: BenchReport): string {
+  const { msPerDelivery, msPerTransaction, cores } = report.unitCosts;
+  const { broker, postgres } = report.ceilings;
+  const units =
+    msPerDelivery !== null && msPerTransaction !== null && broker && postgres
+      ? `Floor = deliveries × ${msPerDelivery} ms (${cores} cores ÷ ${int(broker.messagesPerSec)} msg/s) + transactions × ${msPerTransaction} ms (${cores} cores ÷ ${int(postgres.txPerSec)} tx/s); see the notes.`
+      : 'No floor: a ceiling was not measured.';
+  const rows = [
+    '## Where the time goes, CPU ms per completed order (window and drain)',
+    '',
+    `Store = the five services + RabbitMQ + PostgreSQL; harness = the bench process (load generator, poller) + its mail sink, kept out of the store's figures; all processes = store + harness (the target: ≤ 20 ms). ${units}`,
+    '',
+    '| offered/s | broker deliveries | PostgreSQL transactions | floor ms | store ms | above floor | harness: bench ms | harness: mail-sink ms | harness ms | all processes ms | e-mails |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of report.rates) {
+    const ms = (name: string) => one1(r.cpu.find((c) => c.name === name)?.msPerOrder ?? null);
+    rows.push(
+      `| ${r.offeredRate} | ${timeCells(r.cpuPerOrder, ms('bench'), ms('mail-sink'))} | ${one1(r.emailsPerOrder)} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
+function timeCells(c: CpuPerOrder, bench: string, mailSink: string): string {
+  return [
+    one1(c.deliveries),
+    one1(c.transactions),
+    one1(c.floorMs),
+    one1(c.storeMs),
+    c.aboveFloor === null ? '' : pct(c.aboveFloor),
+    bench,
+    mailSink,
+    one1(c.harnessMs),
+    one1(c.allMs),
+  ].join(' | ');
 }
 
 /** The per-rate table (also printed at the end of a run). */
@@ -182,5 +224,6 @@ export function describeErrors(e: RateErrors): string {
 const triple = (s: LatencySummary) => (s.count ? `${ms(s.p50)} / ${ms(s.p95)} / ${ms(s.p99)}` : 'n/a');
 const ms = (v: number | null) => (v === null ? 'n/a' : v < 10 ? v.toFixed(1) : String(Math.round(v)));
 const one = (v: number) => v.toFixed(1);
+const one1 = (v: number | null) => (v === null ? '' : v.toFixed(1));
 const int = (v: number) => String(Math.round(v));
 const pct = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;

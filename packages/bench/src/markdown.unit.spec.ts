@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeErrors, renderMarkdown, renderRateTable } from './markdown';
+import { describeErrors, renderMarkdown, renderRateTable, renderTimeTable } from './markdown';
 import type { BenchReport, RateResult } from './results';
 
 const latency = (p50: number, p95: number, p99: number, count = 200) => ({ count, p50, p95, p99, max: p99, mean: p50 });
@@ -19,11 +19,27 @@ function rate(offeredRate: number, overrides: Partial<RateResult> = {}): RateRes
     drainMs: 400,
     post: latency(8.4, 15, 31),
     final: latency(95, 150, 210),
-    broker: { publishPerSec: offeredRate * 6, deliverPerSec: offeredRate * 14, source: 'management API' },
+    broker: {
+      publishPerSec: offeredRate * 6,
+      deliverPerSec: offeredRate * 14,
+      deliveriesPerOrder: 14,
+      source: 'management API',
+    },
     cpu: [
-      { name: 'orders', pids: [10], windowPercent: 12.4, msPerOrder: 4.9 },
-      { name: 'rabbitmq', pids: [2], windowPercent: 20, msPerOrder: 8 },
+      { name: 'orders', pids: [10], windowPercent: 12.4, cpuMs: offeredRate * 98, msPerOrder: 4.9 },
+      { name: 'rabbitmq', pids: [2], windowPercent: 20, cpuMs: offeredRate * 160, msPerOrder: 8 },
+      { name: 'bench', pids: [1], windowPercent: 2, cpuMs: offeredRate * 10, msPerOrder: 0.5 },
     ],
+    cpuPerOrder: {
+      storeMs: 62.5,
+      harnessMs: 0.8,
+      allMs: 63.3,
+      deliveries: 14,
+      transactions: 19.6,
+      floorMs: 13.7,
+      aboveFloor: 0.781,
+    },
+    emailsPerOrder: 3,
     machineBusyPercent: 40,
     otherPercent: 3,
     postgresByDatabase: { b_orders: 5, b_inventory: 3 },
@@ -79,6 +95,7 @@ const report: BenchReport = {
     },
     postgres: { durationS: 10, clients: 8, rows: 1000, transactions: 24_000, errors: 0, txPerSec: 2400 },
   },
+  unitCosts: { cores: 2, msPerDelivery: 0.667, msPerTransaction: 0.833 },
   criteria: { minCompletionRatio: 0.95, maxFinalP99Ms: 2000 },
   rates: [
     rate(25),
@@ -148,9 +165,9 @@ describe('renderMarkdown', () => {
   });
 
   it('tabulates CPU per process, only for processes that were seen', () => {
-    expect(md).toContain('| offered/s | orders | rabbitmq | other processes | machine busy |');
-    expect(md).toContain('| 25 | 12 | 20 | 3 | 40 % of 2 cores |');
-    expect(md).toContain('| 25 | 4.9 | 8.0 |');
+    expect(md).toContain('| offered/s | orders | rabbitmq | bench | other processes | machine busy |');
+    expect(md).toContain('| 25 | 12 | 20 | 2 | 3 | 40 % of 2 cores |');
+    expect(md).toContain('| 25 | 4.9 | 8.0 | 0.5 |');
     expect(md).not.toContain('| inventory |');
     expect(md).toContain(
       'PostgreSQL CPU by database at 100/s (backends alive at the end, % of one core): b_orders 5, b_inventory 3.',
@@ -159,6 +176,40 @@ describe('renderMarkdown', () => {
 
   it('tabulates PostgreSQL transactions and rows per order', () => {
     expect(md).toContain('| offered/s | orders |\n|---:|---:|\n| 25 | 9.2 / 30 |');
+  });
+
+  it('shows where the time goes: floor, store, share above the floor, harness apart, all processes', () => {
+    expect(md).toContain('## Where the time goes, CPU ms per completed order (window and drain)');
+    expect(md).toContain(
+      'Floor = deliveries × 0.667 ms (2 cores ÷ 3000 msg/s) + transactions × 0.833 ms (2 cores ÷ 2400 tx/s); see the notes.',
+    );
+    expect(md).toContain(
+      '| offered/s | broker deliveries | PostgreSQL transactions | floor ms | store ms | above floor | harness: bench ms | harness: mail-sink ms | harness ms | all processes ms | e-mails |',
+    );
+    expect(md).toContain('| 25 | 14.0 | 19.6 | 13.7 | 62.5 | 78.1 % | 0.5 |  | 0.8 | 63.3 | 3.0 |');
+  });
+
+  it('leaves out what was not measured in the time table', () => {
+    const external = renderTimeTable({
+      ...report,
+      unitCosts: { cores: 2, msPerDelivery: null, msPerTransaction: null },
+      rates: [
+        rate(10, {
+          cpuPerOrder: {
+            storeMs: null,
+            harnessMs: 0.4,
+            allMs: null,
+            deliveries: 14,
+            transactions: null,
+            floorMs: null,
+            aboveFloor: null,
+          },
+          emailsPerOrder: null,
+        }),
+      ],
+    });
+    expect(external).toContain('No floor: a ceiling was not measured.');
+    expect(external).toContain('| 10 | 14.0 |  |  |  |  | 0.5 |  | 0.4 |  |  |');
   });
 
   it('says so when no rate was sustainable', () => {

@@ -1,14 +1,17 @@
 import type { BrokerCounters } from './broker-counters';
-import { consumersPerOrder, type ConsumerActivity } from './consumer-activity';
-import type { CpuSampler, CpuSnapshot } from './cpu-sampler';
-import { perOrder, type PostgresActivity } from './postgres-activity';
+import type { ConsumerActivity } from './consumer-activity';
+import type { CpuSampler } from './cpu-sampler';
+import { finalCounts, finalCountsRetrying, type FinalCounts } from './final-counts';
 import { FinalStatePoller } from './final-state-poller';
-import { NetworkError, type HttpClient } from './http-client';
+import type { HttpClient } from './http-client';
+import { OpenLoopSender } from './open-loop-sender';
 import { summarize } from './percentiles';
-import type { ProcessCpu, RateErrors, RateResult, SustainabilityCriteria } from './results';
-import { dueCount, dueTimeMs, isSampled, plannedCount, pollBudgetPerSec, sampleStride } from './schedule';
+import { PhaseMeter } from './phase-meter';
+import type { PostgresActivity } from './postgres-activity';
+import type { RateResult, SustainabilityCriteria, UnitCosts } from './results';
+import { isSampled, plannedCount, pollBudgetPerSec, sampleStride } from './schedule';
 import { sleep, sleepUntil } from './sleep';
-import { judgeRate } from './sustainable';
+import { judgeRate, rateErrors } from './sustainable';
 
 export interface PhaseContext {
   http: HttpClient;
@@ -19,50 +22,16 @@ export interface PhaseContext {
   broker: BrokerCounters | undefined;
   postgres: PostgresActivity | undefined;
   consumers: ConsumerActivity | undefined;
+  /** E-mails the bench's mail sink accepted so far; undefined without one. */
+  mail: (() => Promise<number | undefined>) | undefined;
+  unitCosts: UnitCosts;
   maxSamples: number;
   criteria: SustainabilityCriteria;
   log: (line: string) => void;
   signal: AbortSignal;
 }
 
-/** Requests in flight beyond which a due send is dropped (and counted): the generator must stay bounded. */
-const MAX_IN_FLIGHT = 2_000;
-const POST_TIMEOUT_MS = 30_000;
-/**
- * The management API refreshes its counters every 5 s, and PostgreSQL backends flush theirs when idle:
- * wait this long after the drain before reading them.
- */
-const SETTLE_MS = 6_000;
 const PROGRESS_EVERY_MS = 2_000;
-
-export interface FinalCounts {
-  total: number;
-  cancelled: number;
-}
-
-/** Orders in a final state so far, from the totals of GET /orders?status=… (one count query each). */
-export async function finalCounts(http: HttpClient, ordersUrl: string): Promise<FinalCounts> {
-  const [shipped, cancelled] = await Promise.all(
-    ['SHIPPED', 'CANCELLED'].map(
-      async (status) =>
-        (await http.json<{ total: number }>('GET', `${ordersUrl}/orders?status=${status}&pageSize=1`)).total,
-    ),
-  );
-  return { total: shipped! + cancelled!, cancelled: cancelled! };
-}
-
-/** finalCounts, retried for up to `withinMs`: an overloaded Orders may fail one of them. */
-async function finalCountsRetrying(http: HttpClient, ordersUrl: string, withinMs: number): Promise<FinalCounts> {
-  const deadline = performance.now() + withinMs;
-  for (;;) {
-    try {
-      return await finalCounts(http, ordersUrl);
-    } catch (error) {
-      if (performance.now() > deadline) throw error;
-      await sleep(500);
-    }
-  }
-}
 
 /**
  * One rate: sends rate × duration orders open-loop, follows a sample to their final state, then waits
@@ -80,6 +49,11 @@ export async function runRatePhase(
   const drainTimeoutMs = Math.max(30_000, 2 * durationS * 1000);
   const graceMs = ctx.criteria.maxFinalP99Ms;
   const poller = new FinalStatePoller(http, ctx.ordersUrl, pollBudgetPerSec(rate));
+  const sender = new OpenLoopSender(http, ctx.ordersUrl, ctx.orderBody, {
+    sampled: (index) => isSampled(index, stride),
+    accepted: (id, due) => poller.track(id, due),
+  });
+  const stats = sender.stats;
 
   const base = await finalCountsRetrying(http, ctx.ordersUrl, 60_000);
   // The latest successful count: what is known when an overloaded Orders fails to answer one.
@@ -89,58 +63,9 @@ export async function runRatePhase(
     known = now;
     return now;
   };
-  const brokerBefore = await ctx.broker?.read();
-  const postgresBefore = await ctx.postgres?.read();
-  const consumersBefore = await ctx.consumers?.read();
-  const cpuStart = ctx.cpu.snapshot();
+  const meter = await PhaseMeter.begin(ctx);
   const t0 = performance.now();
   poller.start();
-
-  let sent = 0;
-  let accepted = 0;
-  let inFlight = 0;
-  let lagMax = 0;
-  const postLatencies: number[] = [];
-  const errors: RateErrors = { status: {}, network: {}, notFinal: 0, skipped: 0, total: 0 };
-  const requests = new Set<Promise<void>>();
-
-  const fire = (index: number) => {
-    const due = t0 + dueTimeMs(index, rate);
-    lagMax = Math.max(lagMax, performance.now() - due);
-    if (inFlight >= MAX_IN_FLIGHT) {
-      errors.skipped++;
-      return;
-    }
-    const sampled = isSampled(index, stride);
-    sent++;
-    inFlight++;
-    const request = http
-      // Only a followed order's answer is read (for its id): the others' bodies are drained unparsed.
-      .send('POST', `${ctx.ordersUrl}/orders`, {
-        body: ctx.orderBody,
-        timeoutMs: POST_TIMEOUT_MS,
-        discardBody: !sampled,
-      })
-      .then((response) => {
-        if (response.status === 201) {
-          accepted++;
-          postLatencies.push(performance.now() - due);
-          const id = sampled ? (response.body as { id?: string } | undefined)?.id : undefined;
-          if (id) poller.track(id, due);
-        } else {
-          errors.status[response.status] = (errors.status[response.status] ?? 0) + 1;
-        }
-      })
-      .catch((error: unknown) => {
-        const code = error instanceof NetworkError ? error.code : 'ERROR';
-        errors.network[code] = (errors.network[code] ?? 0) + 1;
-      })
-      .finally(() => {
-        inFlight--;
-        requests.delete(request);
-      });
-    requests.add(request);
-  };
 
   let progressBusy = false;
   const progress = setInterval(() => {
@@ -150,7 +75,7 @@ export async function runRatePhase(
       .then((now) => {
         const t = Math.round((performance.now() - t0) / 1000);
         ctx.log(
-          `  ${rate}/s t=${t}s: sent ${sent}, 201 ${accepted}, in flight ${inFlight}, final ${now.total - base.total}, sampled pending ${poller.pending}`,
+          `  ${rate}/s t=${t}s: sent ${stats.sent}, 201 ${stats.accepted}, in flight ${sender.inFlight}, final ${now.total - base.total}, sampled pending ${poller.pending}`,
         );
       })
       .catch(() => undefined)
@@ -159,8 +84,6 @@ export async function runRatePhase(
       });
   }, PROGRESS_EVERY_MS);
 
-  let cpuWindow: CpuSnapshot;
-  let cpuEnd: CpuSnapshot;
   let atGrace: FinalCounts;
   let latest: FinalCounts;
   let drainMs: number;
@@ -168,17 +91,10 @@ export async function runRatePhase(
   const windowEnd = t0 + durationS * 1000;
   try {
     // Open loop: every order at its due time, whatever the answers to the earlier ones.
-    let next = 0;
-    while (next < total && !signal.aborted) {
-      const due = dueCount(performance.now() - t0, rate, total);
-      while (next < due) fire(next++);
-      if (next >= total) break;
-      await sleep(t0 + dueTimeMs(next, rate) - performance.now());
-    }
-    errors.skipped += total - next;
+    await sender.run(rate, durationS, t0, signal);
 
     await sleepUntil(windowEnd, signal);
-    cpuWindow = ctx.cpu.snapshot();
+    meter.endWindow();
     // Orders sent at the very end get the p99 bound to complete before completions are counted.
     await sleepUntil(windowEnd + graceMs, signal);
     atGrace = await counts().catch(async () => {
@@ -188,28 +104,24 @@ export async function runRatePhase(
         return known;
       });
     });
-    await Promise.allSettled([...requests]);
+    await sender.settled();
 
     latest = atGrace;
     while (!signal.aborted && performance.now() - windowEnd < drainTimeoutMs) {
       latest = await counts().catch(() => known);
-      if (latest.total - base.total >= accepted && poller.pending === 0) break;
+      if (latest.total - base.total >= stats.accepted && poller.pending === 0) break;
       await sleep(500, signal);
     }
     drainMs = Math.round(performance.now() - windowEnd);
-    cpuEnd = ctx.cpu.snapshot();
+    meter.endDrain();
   } finally {
     poller.stop();
     clearInterval(progress);
   }
 
+  const accepted = stats.accepted;
   const finalAtEnd = Math.min(accepted, latest.total - base.total);
-  errors.notFinal = accepted - finalAtEnd;
-  errors.total =
-    Object.values(errors.status).reduce((a, b) => a + b, 0) +
-    Object.values(errors.network).reduce((a, b) => a + b, 0) +
-    errors.notFinal +
-    errors.skipped;
+  const errors = rateErrors(stats, accepted - finalAtEnd);
   const drained = errors.notFinal === 0;
   ctx.log(
     drained
@@ -217,25 +129,7 @@ export async function runRatePhase(
       : `  ${rate}/s: ${errors.notFinal} of ${accepted} accepted orders still not final ${(drainMs / 1000).toFixed(1)} s after the window`,
   );
 
-  let broker: RateResult['broker'] = null;
-  let postgresPerOrder: RateResult['postgresPerOrder'] = {};
-  if ((ctx.broker && brokerBefore) || (ctx.postgres && postgresBefore)) {
-    await sleep(SETTLE_MS, signal);
-    const after = await ctx.broker?.read();
-    if (ctx.broker && brokerBefore && after) {
-      broker = {
-        publishPerSec: round1((after.publish - brokerBefore.publish) / durationS),
-        deliverPerSec: round1((after.deliver - brokerBefore.deliver) / durationS),
-        source: ctx.broker.source,
-      };
-    }
-    const postgresAfter = await ctx.postgres?.read();
-    if (postgresBefore && postgresAfter) postgresPerOrder = perOrder(postgresBefore, postgresAfter, finalAtEnd);
-  }
-  const consumersAfter = await ctx.consumers?.read();
-  const consumers =
-    consumersBefore && consumersAfter ? consumersPerOrder(consumersBefore, consumersAfter, finalAtEnd) : {};
-
+  const costs = await meter.finish(finalAtEnd, durationS, signal);
   const completedInWindow = Math.min(accepted, atGrace.total - base.total);
   const completedPerSec = round1(completedInWindow / durationS);
   const final = summarize(poller.latencies);
@@ -245,12 +139,11 @@ export async function runRatePhase(
   );
   if (countsFailed)
     reasons.push('Orders failed to answer the count at the end of the window: completed/s is a lower bound');
-  const windowCpu = ctx.cpu.delta(cpuStart, cpuWindow);
   const result: RateResult = {
     offeredRate: rate,
     durationS,
     planned: total,
-    sent,
+    sent: stats.sent,
     accepted,
     acceptedPerSec: round1(accepted / durationS),
     completedInWindow,
@@ -258,44 +151,24 @@ export async function runRatePhase(
     finalAtEnd,
     cancelled: latest.cancelled - base.cancelled,
     drainMs,
-    post: summarize(postLatencies),
+    post: summarize(stats.postLatencies),
     final,
-    broker,
-    cpu: processCpu(ctx.cpu, cpuStart, cpuWindow, cpuEnd, finalAtEnd),
-    machineBusyPercent: windowCpu.machineBusyPercent,
-    otherPercent: windowCpu.otherPercent,
-    postgresByDatabase: windowCpu.postgresByDatabase,
-    postgresPerOrder,
-    consumersPerOrder: consumers,
+    broker: costs.broker,
+    cpu: costs.cpu,
+    cpuPerOrder: costs.cpuPerOrder,
+    emailsPerOrder: costs.emailsPerOrder,
+    machineBusyPercent: costs.machineBusyPercent,
+    otherPercent: costs.otherPercent,
+    postgresByDatabase: costs.postgresByDatabase,
+    postgresPerOrder: costs.postgresPerOrder,
+    consumersPerOrder: costs.consumersPerOrder,
     errors,
-    schedulerLagMaxMs: Math.round(lagMax),
+    schedulerLagMaxMs: Math.round(stats.lagMaxMs),
     pollsPerSec: round1(poller.polls / ((drainMs + durationS * 1000) / 1000)),
     sustainable: reasons.length === 0,
     reasons,
   };
   return { result, drained };
-}
-
-function processCpu(
-  cpu: CpuSampler,
-  start: CpuSnapshot,
-  windowEnd: CpuSnapshot,
-  drainEnd: CpuSnapshot,
-  orders: number,
-): ProcessCpu[] {
-  const window = cpu.delta(start, windowEnd);
-  const whole = cpu.delta(start, drainEnd);
-  return window.byTarget
-    .filter((t) => t.pids.length)
-    .map((t) => {
-      const ticks = whole.byTarget.find((w) => w.name === t.name)?.ticks ?? 0;
-      return {
-        name: t.name,
-        pids: t.pids,
-        windowPercent: t.percent,
-        msPerOrder: orders ? round1(((ticks / cpu.ticksPerSecond) * 1000) / orders) : null,
-      };
-    });
 }
 
 const round1 = (v: number) => Math.round(v * 10) / 10;

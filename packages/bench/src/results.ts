@@ -19,6 +19,8 @@ export interface BenchReport {
   };
   machine: MachineInfo;
   ceilings: { broker: BrokerCeiling | null; postgres: PostgresCeiling | null };
+  /** Machine time per broker delivery and per PostgreSQL transaction, from the ceilings: the floor's units. */
+  unitCosts: UnitCosts;
   criteria: SustainabilityCriteria;
   rates: RateResult[];
   /** Rates of --rates not run: an earlier rate left a backlog that did not drain, or the run was interrupted. */
@@ -66,6 +68,33 @@ export interface PostgresCeiling {
   txPerSec: number;
 }
 
+/** cores ÷ ceiling rate, in ms: what one unit of work costs the machine at best. */
+export interface UnitCosts {
+  cores: number;
+  /** cores × 1000 ÷ the RabbitMQ ceiling (msg/s); null without that ceiling. */
+  msPerDelivery: number | null;
+  /** cores × 1000 ÷ the PostgreSQL ceiling (tx/s); null without that ceiling. */
+  msPerTransaction: number | null;
+}
+
+/** Where a completed order's CPU goes (window and drain), in ms; null where an input was not measured. */
+export interface CpuPerOrder {
+  /** The store: its five services, RabbitMQ and PostgreSQL; no harness. */
+  storeMs: number | null;
+  /** The harness: the bench process (load generator, poller) and its mail sink. */
+  harnessMs: number | null;
+  /** Every process measured: store + harness. */
+  allMs: number | null;
+  /** Broker deliveries per completed order (the vhost's deliver count). */
+  deliveries: number | null;
+  /** PostgreSQL transactions per completed order, summed over the store's databases. */
+  transactions: number | null;
+  /** deliveries × msPerDelivery + transactions × msPerTransaction. */
+  floorMs: number | null;
+  /** (storeMs − floorMs) ÷ storeMs. */
+  aboveFloor: number | null;
+}
+
 export interface SustainabilityCriteria {
   /** completed/s ÷ offered/s at least this. */
   minCompletionRatio: number;
@@ -79,6 +108,8 @@ export interface ProcessCpu {
   pids: number[];
   /** Percent of one core during the send window. */
   windowPercent: number;
+  /** CPU time over the window and the drain, ms. */
+  cpuMs: number;
   /** CPU time per completed order over the window and the drain. */
   msPerOrder: number | null;
 }
@@ -100,8 +131,12 @@ export interface RateResult {
   post: LatencySummary;
   /** POST sent → final state seen by the poller, for the sampled orders. */
   final: LatencySummary;
-  broker: { publishPerSec: number; deliverPerSec: number; source: string } | null;
+  broker: BrokerRates | null;
   cpu: ProcessCpu[];
+  /** Store CPU, floor, share above it and harness CPU, per completed order. */
+  cpuPerOrder: CpuPerOrder;
+  /** E-mails the mail sink accepted per completed order (null when the bench ran no sink). */
+  emailsPerOrder: number | null;
   /** Busy share of all cores of the machine during the window (every process, not only the store). */
   machineBusyPercent: number;
   /** CPU of every other process of the machine during the window (other work sharing it), percent of one core. */
@@ -131,4 +166,12 @@ export interface RateErrors {
   /** Sends dropped because too many requests were already in flight. */
   skipped: number;
   total: number;
+}
+
+export interface BrokerRates {
+  publishPerSec: number;
+  deliverPerSec: number;
+  /** Deliveries per completed order (the deliver count's delta ÷ orders final at the end). */
+  deliveriesPerOrder: number | null;
+  source: string;
 }

@@ -7,6 +7,7 @@ import { measureBrokerCeiling } from './broker-ceiling';
 import { BrokerCounters } from './broker-counters';
 import { CpuSampler, findPostmasterPids, findRabbitPids, type CpuTarget } from './cpu-sampler';
 import { ConsumerActivity } from './consumer-activity';
+import { floorNote, unitCosts } from './floor';
 import { HttpClient } from './http-client';
 import { machineInfo } from './machine';
 import { startMailSinkProcess, type MailSinkProcess } from './mail-sink-process';
@@ -81,6 +82,8 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
     });
   }
 
+  const units = unitCosts(machine.cores, ceilings);
+
   const http = new HttpClient();
   let store: RunningStore | undefined;
   let mailSink: MailSinkProcess | undefined;
@@ -127,6 +130,8 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
       broker,
       postgres: own ? new PostgresActivity(servers.postgresUrl, namespace) : undefined,
       consumers: store ? new ConsumerActivity(http, serviceUrls(store)) : undefined,
+      mail: mailSink ? mailCount(http, mailSink.countUrl) : undefined,
+      unitCosts: units,
       maxSamples: options.maxSamples,
       criteria: DEFAULT_CRITERIA,
       log,
@@ -207,6 +212,8 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
           publishesRatio: utilisation(bestResult.broker.publishPerSec, ceilings.broker.messagesPerSec),
         }
       : null;
+  const formula = floorNote(units, ceilings);
+  if (formula) notes.push(formula);
   if (machine.cores <= 2) {
     notes.push(
       `The load generator, the five services, RabbitMQ and PostgreSQL share ${machine.cores} cores (see "machine busy"); other work on the machine counts there too.`,
@@ -228,6 +235,7 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
     },
     machine,
     ceilings,
+    unitCosts: units,
     criteria: DEFAULT_CRITERIA,
     rates,
     skippedRates,
@@ -312,6 +320,15 @@ async function restock(
   }
 }
 
+/** E-mails the bench's mail sink accepted so far, from its count endpoint. */
+function mailCount(http: HttpClient, countUrl: string): () => Promise<number | undefined> {
+  return () =>
+    http
+      .json<{ messages: number }>('GET', countUrl)
+      .then((body) => body.messages)
+      .catch(() => undefined);
+}
+
 function summaryLine(r: RateResult): string {
   const p = (v: number | null) => (v === null ? 'n/a' : `${Math.round(v)}`);
   const cpu = [...r.cpu]
@@ -323,7 +340,15 @@ function summaryLine(r: RateResult): string {
     `  → ${r.offeredRate}/s: accepted ${r.acceptedPerSec}/s, completed ${r.completedPerSec}/s, ` +
     `POST p99 ${p(r.post.p99)} ms, final p50/p99 ${p(r.final.p50)}/${p(r.final.p99)} ms, ` +
     `broker ${r.broker ? `${Math.round(r.broker.publishPerSec)} pub/s ${Math.round(r.broker.deliverPerSec)} deliver/s` : 'n/a'}, ` +
-    `CPU ${cpu}; machine ${Math.round(r.machineBusyPercent)}% busy; errors ${r.errors.total}; ` +
+    `CPU ${cpu}; machine ${Math.round(r.machineBusyPercent)}% busy; ${perOrderText(r.cpuPerOrder)}; errors ${r.errors.total}; ` +
     (r.sustainable ? 'sustainable' : `not sustainable (${r.reasons.join('; ')})`)
+  );
+}
+
+function perOrderText(c: RateResult['cpuPerOrder']): string {
+  const ms = (v: number | null) => (v === null ? 'n/a' : `${v}`);
+  return (
+    `CPU per order: store ${ms(c.storeMs)} ms (floor ${ms(c.floorMs)}), harness ${ms(c.harnessMs)} ms, ` +
+    `all ${ms(c.allMs)} ms`
   );
 }

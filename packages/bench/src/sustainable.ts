@@ -1,4 +1,5 @@
-import type { SustainabilityCriteria } from './results';
+import type { SendStats } from './open-loop-sender';
+import type { RateErrors, SustainabilityCriteria } from './results';
 
 export const DEFAULT_CRITERIA: SustainabilityCriteria = { minCompletionRatio: 0.95, maxFinalP99Ms: 2000 };
 
@@ -39,6 +40,23 @@ export function maxSustainableRate(rates: ReadonlyArray<{ offeredRate: number; s
 export function utilisation(measuredPerSec: number, ceilingPerSec: number): number {
   if (!(ceilingPerSec > 0)) return 0;
   return Math.round((measuredPerSec / ceilingPerSec) * 1000) / 1000;
+}
+
+/**
+ * A rate's errors: every answer but 201 (a 503 is one, Retry-After or not: the rate was not sustained),
+ * network errors, sends not made, accepted orders not final after the drain.
+ */
+export function rateErrors(stats: SendStats, notFinal: number): RateErrors {
+  const status = { ...stats.status };
+  if (stats.refused) status[503] = (status[503] ?? 0) + stats.refused;
+  const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+  return {
+    status,
+    network: { ...stats.network },
+    notFinal,
+    skipped: stats.skipped,
+    total: sum(status) + sum(stats.network) + notFinal + stats.skipped,
+  };
 }
 
 const fmt = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(1));

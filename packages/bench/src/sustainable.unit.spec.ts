@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { judgeRate, maxSustainableRate, utilisation } from './sustainable';
+import type { SendStats } from './open-loop-sender';
+import { judgeRate, maxSustainableRate, rateErrors, utilisation } from './sustainable';
 
 describe('judgeRate', () => {
   const ok = { offeredRate: 100, completedPerSec: 99, finalP99Ms: 350, errors: 0 };
@@ -55,5 +56,26 @@ describe('utilisation', () => {
     expect(utilisation(450, 3000)).toBe(0.15);
     expect(utilisation(1, 3)).toBe(0.333);
     expect(utilisation(10, 0)).toBe(0);
+  });
+});
+
+const stats = (overrides: Partial<SendStats>): SendStats => ({
+  planned: 100,
+  sent: 100,
+  accepted: 90,
+  refused: 0,
+  retryAfter: {},
+  status: {},
+  network: {},
+  skipped: 0,
+  lagMaxMs: 0,
+  postLatencies: [],
+  ...overrides,
+});
+
+describe('rateErrors', () => {
+  it('counts a 503 with Retry-After as an error at a rate', () => {
+    const errors = rateErrors(stats({ refused: 5, retryAfter: { '1': 5 }, status: { 503: 1, 500: 2 } }), 3);
+    expect(errors).toEqual({ status: { 503: 6, 500: 2 }, network: {}, notFinal: 3, skipped: 0, total: 11 });
   });
 });

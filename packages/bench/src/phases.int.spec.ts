@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CpuSampler } from './cpu-sampler';
+import { HttpClient } from './http-client';
+import { runRatePhase, type PhaseContext } from './rate-phase';
+import { DEFAULT_CRITERIA } from './sustainable';
+
+/**
+ * A stand-in for Orders, enough for the phases' bookkeeping: POST /orders takes up to `capacity` orders
+ * a second and refuses the rest with 503 + Retry-After; an order is SHIPPED 50 ms after it was taken;
+ * GET /orders?status=… counts, GET /orders/:id reads one.
+ */
+class FakeOrders {
+  capacity = Infinity;
+  private readonly taken = new Map<string, number>();
+  private window = { second: 0, count: 0 };
+  private server: Server | undefined;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+        res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+      const url = new URL(req.url ?? '/', 'http://fake');
+      if (req.method === 'POST' && url.pathname === '/orders') {
+        req.resume();
+        req.on('end', () => {
+          const second = Math.floor(performance.now() / 1000);
+          if (second !== this.window.second) this.window = { second, count: 0 };
+          if (this.window.count >= this.capacity) return json(503, { statusCode: 503 }, { 'retry-after': '1' });
+          this.window.count++;
+          const id = randomUUID();
+          this.taken.set(id, performance.now());
+          json(201, { id, status: 'PENDING' });
+        });
+        return;
+      }
+      if (req.method === 'GET' && url.pathname === '/orders') {
+        const status = url.searchParams.get('status');
+        return json(200, { total: status === 'SHIPPED' ? this.shipped() : 0, items: [] });
+      }
+      const id = /^\/orders\/(.+)$/.exec(url.pathname)?.[1];
+      const at = id ? this.taken.get(id) : undefined;
+      if (req.method === 'GET' && at !== undefined) {
+        return json(200, { id, status: performance.now() - at >= 50 ? 'SHIPPED' : 'PENDING' });
+      }
+      json(404, { statusCode: 404 });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  private shipped(): number {
+    const now = performance.now();
+    let n = 0;
+    for (const at of this.taken.values()) if (now - at >= 50) n++;
+    return n;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+}
+
+describe('rate phase against a stand-in Orders', () => {
+  const orders = new FakeOrders();
+  const http = new HttpClient();
+  let ctx: PhaseContext;
+
+  beforeAll(async () => {
+    await orders.start();
+    ctx = {
+      http,
+      ordersUrl: orders.url,
+      orderBody: '{}',
+      cpu: new CpuSampler([]),
+      broker: undefined,
+      postgres: undefined,
+      consumers: undefined,
+      mail: undefined,
+      unitCosts: { cores: 2, msPerDelivery: null, msPerTransaction: null },
+      maxSamples: 10,
+      criteria: DEFAULT_CRITERIA,
+      log: () => undefined,
+      signal: new AbortController().signal,
+    };
+  });
+
+  afterAll(async () => {
+    http.close();
+    await orders.stop();
+  });
+
+  it('measures a rate the stand-in keeps up with as sustainable', async () => {
+    orders.capacity = Infinity;
+    const { result, drained } = await runRatePhase(ctx, 20, 1);
+    expect(drained).toBe(true);
+    expect(result).toMatchObject({ offeredRate: 20, planned: 20, sent: 20, accepted: 20, finalAtEnd: 20 });
+    expect(result.completedPerSec).toBe(20);
+    expect(result.final.count).toBe(10);
+    expect(result.errors.total).toBe(0);
+    expect(result.sustainable).toBe(true);
+    expect(result.cpuPerOrder.harnessMs).not.toBeNull();
+  });
+
+  it('counts a 503 with Retry-After as an error at a rate', async () => {
+    orders.capacity = 10;
+    const { result } = await runRatePhase(ctx, 20, 1);
+    orders.capacity = Infinity;
+    expect(result.accepted).toBeGreaterThanOrEqual(10);
+    expect(result.errors.status[503]).toBe(20 - result.accepted);
+    expect(result.sustainable).toBe(false);
+  });
+});
