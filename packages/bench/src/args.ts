@@ -17,6 +17,18 @@ export interface BenchOptions {
   skus: string[];
   /** Orders per rate followed to their final state for the latency percentiles. */
   maxSamples: number;
+  /**
+   * After the rates: `factor` × the max sustainable rate (or `rate` orders/s) for `durationS`, then the
+   * sustainable rate for as long again. Undefined: no overload phase.
+   */
+  overload: OverloadOptions | undefined;
+}
+
+/** Exactly one of `factor` and `rate` is set. */
+export interface OverloadOptions {
+  factor: number | undefined;
+  rate: number | undefined;
+  durationS: number;
 }
 
 export type Parsed = { help: true } | { help: false; options: BenchOptions };
@@ -28,8 +40,9 @@ export const DEFAULT_SKUS = ['CAMISETA-BASICA-M', 'MEIA-ALGODAO-KIT3'];
 export const USAGE = `Usage: npm run bench -- [options]
 
 Measures this machine's RabbitMQ and PostgreSQL ceilings, starts the store in a namespace of its own
-(SHIPPING_DELAY_MS=0), sends orders open-loop at each rate, and writes results.json, results.md and
-latency-vs-rate.svg to bench-results/<timestamp>/. The namespace is dropped at the end.
+(SHIPPING_DELAY_MS=0), sends orders open-loop at each rate (then, with --overload, more than the store
+sustains and back), and writes results.json, results.md and latency-vs-rate.svg to
+bench-results/<timestamp>/. The namespace is dropped at the end.
 
 Options:
   --rates <list>             orders/s, comma-separated (default ${DEFAULT_RATES.join(',')})
@@ -41,6 +54,9 @@ Options:
   --samples <n>              orders per rate followed to their final state (default 200)
   --skus <list>              SKUs of every order, one unit each (default ${DEFAULT_SKUS.join(',')})
   --env KEY=VALUE            extra environment for every service (repeatable), e.g. MESSAGING_PREFETCH=50
+  --overload <factor>        after the rates, offer factor × the max sustainable rate, then that rate again
+  --overload-rate <n>        the same with n orders/s offered during the overload
+  --overload-duration <s>    seconds of overload, and as many back at the sustainable rate (default 30)
   --orders-url <url>         load a running store instead (with --inventory-url; no CPU per service)
   --inventory-url <url>
   -h, --help                 this text
@@ -68,6 +84,9 @@ export function parseBenchArgs(argv: readonly string[]): Parsed {
       env: { type: 'string', multiple: true },
       'orders-url': { type: 'string' },
       'inventory-url': { type: 'string' },
+      overload: { type: 'string' },
+      'overload-rate': { type: 'string' },
+      'overload-duration': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -90,6 +109,25 @@ export function parseBenchArgs(argv: readonly string[]): Parsed {
     throw new Error('--env applies to the store the bench starts, not to one given by URL');
   }
 
+  const factor = values.overload !== undefined ? positive(values.overload, '--overload') : undefined;
+  if (factor !== undefined && factor <= 1) throw new Error(`--overload: "${values.overload}" is not a factor above 1`);
+  const overloadRate =
+    values['overload-rate'] !== undefined ? positive(values['overload-rate'], '--overload-rate') : undefined;
+  if (factor !== undefined && overloadRate !== undefined) {
+    throw new Error('--overload and --overload-rate: give one of them');
+  }
+  const overloadDuration =
+    values['overload-duration'] !== undefined
+      ? positive(values['overload-duration'], '--overload-duration')
+      : undefined;
+  if (overloadDuration !== undefined && factor === undefined && overloadRate === undefined) {
+    throw new Error('--overload-duration goes with --overload or --overload-rate');
+  }
+  const overload =
+    factor !== undefined || overloadRate !== undefined
+      ? { factor, rate: overloadRate, durationS: overloadDuration ?? 30 }
+      : undefined;
+
   return {
     help: false,
     options: {
@@ -107,6 +145,7 @@ export function parseBenchArgs(argv: readonly string[]): Parsed {
       serviceEnv,
       skus: values.skus !== undefined ? list(values.skus, '--skus') : DEFAULT_SKUS,
       maxSamples: values.samples !== undefined ? Math.floor(positive(values.samples, '--samples')) : 200,
+      overload,
     },
   };
 }

@@ -19,6 +19,7 @@ describe('parseBenchArgs', () => {
       serviceEnv: {},
       skus: DEFAULT_SKUS,
       maxSamples: 200,
+      overload: undefined,
     });
   });
 
@@ -74,6 +75,19 @@ describe('parseBenchArgs', () => {
     expect(() => options(['--orders-url', 'http://a', '--inventory-url', 'http://b', '--env', 'A=1'])).toThrow(
       '--env applies',
     );
+  });
+
+  it('asks for an overload phase by factor or by rate, 30 s unless told', () => {
+    expect(options(['--overload', '2']).overload).toEqual({ factor: 2, rate: undefined, durationS: 30 });
+    expect(options(['--overload-rate', '350', '--overload-duration', '20']).overload).toEqual({
+      factor: undefined,
+      rate: 350,
+      durationS: 20,
+    });
+    expect(() => options(['--overload', '1'])).toThrow('not a factor above 1');
+    expect(() => options(['--overload', '2', '--overload-rate', '300'])).toThrow('give one of them');
+    expect(() => options(['--overload-duration', '20'])).toThrow('goes with --overload');
+    expect(() => options(['--overload-rate', '0'])).toThrow('--overload-rate');
   });
 
   it('refuses nonsense', () => {

@@ -34,3 +34,23 @@ export async function finalCountsRetrying(
     }
   }
 }
+
+/** Final counts and when they were true: halfway between the request and its answer (performance.now()). */
+export interface TimedCounts extends FinalCounts {
+  atMs: number;
+}
+
+export async function timedFinalCounts(http: HttpClient, ordersUrl: string, withinMs: number): Promise<TimedCounts> {
+  for (;;) {
+    const asked = performance.now();
+    try {
+      const counts = await finalCounts(http, ordersUrl);
+      return { ...counts, atMs: (asked + performance.now()) / 2 };
+    } catch (error) {
+      withinMs -= performance.now() - asked;
+      if (withinMs <= 0) throw error;
+      await sleep(200);
+      withinMs -= 200;
+    }
+  }
+}

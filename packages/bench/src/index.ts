@@ -9,4 +9,6 @@ export type {
   MachineInfo,
   CpuPerOrder,
   UnitCosts,
+  OverloadResult,
+  OverloadSegment,
 } from './results';

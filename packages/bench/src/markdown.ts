@@ -1,5 +1,5 @@
 import type { LatencySummary } from './percentiles';
-import type { BenchReport, CpuPerOrder, MachineInfo, RateErrors, RateResult } from './results';
+import type { BenchReport, CpuPerOrder, MachineInfo, OverloadResult, RateErrors, RateResult } from './results';
 
 /** Columns of the CPU tables, in this order; processes the run did not see are left out. */
 const CPU_COLUMNS = [
@@ -45,6 +45,9 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push('## Orders', '', renderRateTable(report.rates), '');
   if (report.skippedRates.length) lines.push(`Not run: ${report.skippedRates.join(', ')} orders/s.`, '');
   lines.push(renderVerdict(report), '');
+  if (report.settings.overload) {
+    lines.push('## Overload', '', report.overload ? renderOverload(report.overload) : 'Not run: see the notes.', '');
+  }
 
   if (report.rates.some((r) => r.cpu.length)) {
     const columns = CPU_COLUMNS.filter((name) => report.rates.some((r) => r.cpu.some((c) => c.name === name)));
@@ -163,6 +166,46 @@ function timeCells(c: CpuPerOrder, bench: string, mailSink: string): string {
   ].join(' | ');
 }
 
+/** The overload phase: both segments, what was refused, whether anything was lost, the verdict. */
+export function renderOverload(o: OverloadResult): string {
+  const needed = o.minThroughputRatio * o.sustainableRate;
+  const rows = [
+    `${o.overloadRate} orders/s (${o.factor} × ${o.sustainableRate}) for ${o.durationS} s, then ${o.sustainableRate} orders/s (the max sustainable rate) for ${o.durationS} s; ` +
+      `completed/s is every order that became final while a segment was sent, and must stay ≥ ${Math.round(o.minThroughputRatio * 100)} % of ${o.sustainableRate}/s (${one(needed)}/s) in both. ` +
+      'A 503 with Retry-After is the store refusing what it cannot take, not an error here.',
+    '',
+    '| segment | offered/s | accepted/s | completed/s | of sustainable | refused (503 with Retry-After) | POST p50/p95/p99 ms | final p50/p95/p99 ms (n) | errors |',
+    '|---|---:|---:|---:|---:|---|---:|---:|---|',
+  ];
+  for (const [name, s] of [
+    ['during', o.during],
+    ['after', o.after],
+  ] as const) {
+    const retryAfter = Object.entries(s.retryAfter)
+      .map(([value, n]) => `${value} s × ${n}`)
+      .join(', ');
+    rows.push(
+      `| ${name} | ${s.offeredRate} | ${one(s.acceptedPerSec)} | ${s.completedPerSec === null ? 'n/a' : one(s.completedPerSec)} | ` +
+        `${s.throughputRatio === null ? 'n/a' : pct(s.throughputRatio)} | ${s.refused}${retryAfter ? ` (Retry-After ${retryAfter})` : ''} | ` +
+        `${triple(s.post)} | ${triple(s.final)} (${s.final.count}) | ${describeErrors(s.errors)} |`,
+    );
+  }
+  const lost = o.accepted - o.finalAtEnd;
+  const c = o.cpuPerOrder;
+  rows.push(
+    '',
+    `Accepted ${o.accepted} orders; ${o.finalAtEnd} final ${(o.drainMs / 1000).toFixed(1)} s after the window` +
+      (lost ? `: **${lost} not final**.` : ': nothing lost.') +
+      ` CPU per completed order over the phase: store ${ms1(c.storeMs)} (floor ${ms1(c.floorMs)}${c.aboveFloor === null ? '' : `, ${pct(c.aboveFloor)} above`}), ` +
+      `harness ${ms1(c.harnessMs)}, all processes ${ms1(c.allMs)}; machine ${Math.round(o.machineBusyPercent)} % busy.`,
+    '',
+    o.holds
+      ? `Overload: **holds** (completed/s ≥ ${Math.round(o.minThroughputRatio * 100)} % of the sustainable rate during and after, nothing lost, no errors).`
+      : `Overload: **does not hold**: ${o.reasons.join('; ')}.`,
+  );
+  return rows.join('\n');
+}
+
 /** The per-rate table (also printed at the end of a run). */
 export function renderRateTable(rates: readonly RateResult[]): string {
   const rows = [
@@ -225,5 +268,6 @@ const triple = (s: LatencySummary) => (s.count ? `${ms(s.p50)} / ${ms(s.p95)} / 
 const ms = (v: number | null) => (v === null ? 'n/a' : v < 10 ? v.toFixed(1) : String(Math.round(v)));
 const one = (v: number) => v.toFixed(1);
 const one1 = (v: number | null) => (v === null ? '' : v.toFixed(1));
+const ms1 = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(1)} ms`);
 const int = (v: number) => String(Math.round(v));
 const pct = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeErrors, renderMarkdown, renderRateTable, renderTimeTable } from './markdown';
-import type { BenchReport, RateResult } from './results';
+import { describeErrors, renderMarkdown, renderOverload, renderRateTable, renderTimeTable } from './markdown';
+import type { BenchReport, OverloadResult, RateResult } from './results';
 
 const latency = (p50: number, p95: number, p99: number, count = 200) => ({ count, p50, p95, p99, max: p99, mean: p50 });
 
@@ -69,6 +69,7 @@ const report: BenchReport = {
     skus: ['CAMISETA-BASICA-M', 'MEIA-ALGODAO-KIT3'],
     serviceEnv: { MESSAGING_PREFETCH: '50' },
     maxSamplesPerRate: 200,
+    overload: null,
   },
   machine: {
     cpuModel: 'Test CPU @ 3.0GHz',
@@ -111,6 +112,7 @@ const report: BenchReport = {
   skippedRates: [200, 400],
   maxSustainableRate: 50,
   brokerUtilisation: { deliveriesRatio: 0.233, publishesRatio: 0.1 },
+  overload: null,
   notes: ['Stopped after 100 orders/s: its backlog did not drain.'],
 };
 
@@ -220,5 +222,109 @@ describe('renderMarkdown', () => {
 
   it('ends with the notes', () => {
     expect(md.trimEnd().endsWith('- Stopped after 100 orders/s: its backlog did not drain.')).toBe(true);
+  });
+});
+
+const noErrors = { status: {}, network: {}, notFinal: 0, skipped: 0, total: 0 };
+
+const overload: OverloadResult = {
+  sustainableRate: 50,
+  overloadRate: 100,
+  factor: 2,
+  durationS: 30,
+  during: {
+    offeredRate: 100,
+    durationS: 30,
+    planned: 3000,
+    sent: 3000,
+    accepted: 1650,
+    acceptedPerSec: 55,
+    completedPerSec: 52.4,
+    throughputRatio: 1.048,
+    refused: 1350,
+    retryAfter: { '1': 1350 },
+    post: latency(3.1, 12, 40),
+    final: latency(900, 1500, 1900, 200),
+    errors: noErrors,
+    schedulerLagMaxMs: 4,
+  },
+  after: {
+    offeredRate: 50,
+    durationS: 30,
+    planned: 1500,
+    sent: 1500,
+    accepted: 1500,
+    acceptedPerSec: 50,
+    completedPerSec: 51,
+    throughputRatio: 1.02,
+    refused: 0,
+    retryAfter: {},
+    post: latency(8, 20, 35),
+    final: latency(300, 600, 800, 200),
+    errors: noErrors,
+    schedulerLagMaxMs: 3,
+  },
+  accepted: 3150,
+  finalAtEnd: 3150,
+  drainMs: 2300,
+  errors: noErrors,
+  broker: null,
+  cpu: [],
+  cpuPerOrder: {
+    storeMs: 20.5,
+    harnessMs: 0.9,
+    allMs: 21.4,
+    deliveries: 14,
+    transactions: 19,
+    floorMs: 13.2,
+    aboveFloor: 0.356,
+  },
+  machineBusyPercent: 97,
+  minThroughputRatio: 0.9,
+  holds: true,
+  reasons: [],
+};
+
+describe('renderOverload', () => {
+  it('shows both segments, the refusals and their Retry-After, what was lost and the verdict', () => {
+    const text = renderOverload(overload);
+    expect(text).toContain(
+      '100 orders/s (2 × 50) for 30 s, then 50 orders/s (the max sustainable rate) for 30 s; completed/s is every order that became final while a segment was sent, and must stay ≥ 90 % of 50/s (45.0/s) in both.',
+    );
+    expect(text).toContain(
+      '| during | 100 | 55.0 | 52.4 | 104.8 % | 1350 (Retry-After 1 s × 1350) | 3.1 / 12 / 40 | 900 / 1500 / 1900 (200) | 0 |',
+    );
+    expect(text).toContain('| after | 50 | 50.0 | 51.0 | 102.0 % | 0 | 8.0 / 20 / 35 | 300 / 600 / 800 (200) | 0 |');
+    expect(text).toContain('Accepted 3150 orders; 3150 final 2.3 s after the window: nothing lost.');
+    expect(text).toContain(
+      'store 20.5 ms (floor 13.2 ms, 35.6 % above), harness 0.9 ms, all processes 21.4 ms; machine 97 % busy.',
+    );
+    expect(text).toContain('Overload: **holds**');
+  });
+
+  it('says what failed, and when the counts were not known', () => {
+    const text = renderOverload({
+      ...overload,
+      finalAtEnd: 3140,
+      during: { ...overload.during, completedPerSec: null, throughputRatio: null },
+      errors: { ...noErrors, notFinal: 10, total: 10 },
+      holds: false,
+      reasons: [
+        'completed/s during the overload unknown: Orders did not answer the count',
+        '10 accepted order(s) not final after the drain',
+      ],
+    });
+    expect(text).toContain('| during | 100 | 55.0 | n/a | n/a |');
+    expect(text).toContain('3140 final 2.3 s after the window: **10 not final**.');
+    expect(text).toContain(
+      'Overload: **does not hold**: completed/s during the overload unknown: Orders did not answer the count; 10 accepted order(s) not final after the drain.',
+    );
+  });
+
+  it('has a section in the report when asked for, run or not', () => {
+    const asked = { ...report.settings, overload: { factor: 2, rate: null, durationS: 30 } };
+    expect(renderMarkdown({ ...report, settings: asked, overload })).toContain('## Overload\n\n100 orders/s (2 × 50)');
+    expect(renderMarkdown({ ...report, settings: asked })).toContain('## Overload\n\nNot run: see the notes.');
+    expect(renderMarkdown(report)).not.toContain('## Overload');
   });
 });

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuSampler } from './cpu-sampler';
 import { HttpClient } from './http-client';
+import { runOverloadPhase } from './overload-phase';
 import { runRatePhase, type PhaseContext } from './rate-phase';
 import { DEFAULT_CRITERIA } from './sustainable';
 
@@ -65,7 +66,7 @@ class FakeOrders {
   }
 }
 
-describe('rate phase against a stand-in Orders', () => {
+describe('rate and overload phases against a stand-in Orders', () => {
   const orders = new FakeOrders();
   const http = new HttpClient();
   let ctx: PhaseContext;
@@ -113,5 +114,27 @@ describe('rate phase against a stand-in Orders', () => {
     expect(result.accepted).toBeGreaterThanOrEqual(10);
     expect(result.errors.status[503]).toBe(20 - result.accepted);
     expect(result.sustainable).toBe(false);
+  });
+
+  it('overloads, counts the refusals apart from errors, and checks nothing accepted was lost', async () => {
+    orders.capacity = 25;
+    const o = await runOverloadPhase(ctx, { sustainableRate: 20, overloadRate: 40, durationS: 2 });
+    orders.capacity = Infinity;
+    expect(o.factor).toBe(2);
+    expect(o.during).toMatchObject({ offeredRate: 40, planned: 80, sent: 80 });
+    expect(o.after).toMatchObject({ offeredRate: 20, planned: 40, sent: 40 });
+    // (the stand-in's capacity is per calendar second: the one of the switch may refuse a few)
+    expect(o.after.accepted + o.after.refused).toBe(40);
+    expect(o.during.refused).toBeGreaterThan(0);
+    expect(o.during.accepted + o.during.refused).toBe(80);
+    expect(o.during.retryAfter).toEqual({ '1': o.during.refused });
+    expect(o.accepted).toBe(o.during.accepted + o.after.accepted);
+    expect(o.finalAtEnd).toBe(o.accepted);
+    expect(o.errors.total).toBe(0);
+    // The stand-in completes what it takes: ~25/s during, 20/s after (counts are over the real intervals).
+    expect(o.during.completedPerSec).toBeGreaterThan(18);
+    expect(o.after.completedPerSec).toBeGreaterThan(15);
+    expect(o.during.final.count).toBeGreaterThan(0);
+    expect(o.holds).toBe(o.reasons.length === 0);
   });
 });

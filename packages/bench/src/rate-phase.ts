@@ -31,18 +31,19 @@ export interface PhaseContext {
   signal: AbortSignal;
 }
 
-const PROGRESS_EVERY_MS = 2_000;
+export const PROGRESS_EVERY_MS = 2_000;
 
 /**
  * One rate: sends rate × duration orders open-loop, follows a sample to their final state, then waits
  * for the whole phase to drain and the broker counters to settle. `drained` is false when accepted
- * orders were still not final after the drain timeout (a backlog the next rate would inherit).
+ * orders were still not final after the drain timeout (a backlog the next rate would inherit);
+ * `finalTotal` is the store's count of final orders when the drain ended.
  */
 export async function runRatePhase(
   ctx: PhaseContext,
   rate: number,
   durationS: number,
-): Promise<{ result: RateResult; drained: boolean }> {
+): Promise<{ result: RateResult; drained: boolean; finalTotal: number }> {
   const { http, signal } = ctx;
   const total = plannedCount(rate, durationS);
   const stride = sampleStride(total, ctx.maxSamples);
@@ -168,7 +169,7 @@ export async function runRatePhase(
     sustainable: reasons.length === 0,
     reasons,
   };
-  return { result, drained };
+  return { result, drained, finalTotal: latest.total };
 }
 
 const round1 = (v: number) => Math.round(v * 10) / 10;

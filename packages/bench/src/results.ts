@@ -16,6 +16,8 @@ export interface BenchReport {
     skus: string[];
     serviceEnv: Record<string, string>;
     maxSamplesPerRate: number;
+    /** The overload phase asked for (--overload / --overload-rate), or null. */
+    overload: { factor: number | null; rate: number | null; durationS: number } | null;
   };
   machine: MachineInfo;
   ceilings: { broker: BrokerCeiling | null; postgres: PostgresCeiling | null };
@@ -28,6 +30,8 @@ export interface BenchReport {
   maxSustainableRate: number | null;
   /** Broker traffic at the max sustainable rate ÷ the broker ceiling. */
   brokerUtilisation: { deliveriesRatio: number; publishesRatio: number } | null;
+  /** Overload after the rates (--overload), or null when not asked for or not run (see notes). */
+  overload: OverloadResult | null;
   notes: string[];
   /** Why the run stopped before its last rate (the store did not start, stopped answering...). */
   failed?: string;
@@ -174,4 +178,60 @@ export interface BrokerRates {
   /** Deliveries per completed order (the deliver count's delta ÷ orders final at the end). */
   deliveriesPerOrder: number | null;
   source: string;
+}
+
+/**
+ * The overload phase: `during`, factor × the max sustainable rate (or --overload-rate) for the phase's
+ * duration, then `after`, the sustainable rate again for as long, one open-loop schedule; then the drain.
+ */
+export interface OverloadResult {
+  /** The rate returned to after the overload, and the yardstick of completed/s. */
+  sustainableRate: number;
+  overloadRate: number;
+  /** overloadRate ÷ sustainableRate. */
+  factor: number;
+  durationS: number;
+  during: OverloadSegment;
+  after: OverloadSegment;
+  /** Accepted (201) orders of both segments, and how many of them were final once the drain ended. */
+  accepted: number;
+  finalAtEnd: number;
+  drainMs: number;
+  /** The whole phase: HTTP answers other than 201 and 503-with-Retry-After, network errors, not sent, not final. */
+  errors: RateErrors;
+  broker: BrokerRates | null;
+  cpu: ProcessCpu[];
+  cpuPerOrder: CpuPerOrder;
+  /** Busy share of all cores over both segments. */
+  machineBusyPercent: number;
+  /** completed/s during and after must each be at least this share of the sustainable rate. */
+  minThroughputRatio: number;
+  /** Completed/s held (during and after), nothing lost, no errors. */
+  holds: boolean;
+  reasons: string[];
+}
+
+export interface OverloadSegment {
+  offeredRate: number;
+  durationS: number;
+  planned: number;
+  sent: number;
+  accepted: number;
+  acceptedPerSec: number;
+  /**
+   * Orders that became final per second while this segment was sent (any order: the store's throughput);
+   * null when Orders did not answer the count at one of its ends.
+   */
+  completedPerSec: number | null;
+  /** completedPerSec ÷ the sustainable rate. */
+  throughputRatio: number | null;
+  /** 503 answers with Retry-After (the store refusing, not an error here), Retry-After value → count. */
+  refused: number;
+  retryAfter: Record<string, number>;
+  post: LatencySummary;
+  /** POST due → final state seen, for the sampled accepted orders of this segment. */
+  final: LatencySummary;
+  /** This segment's share of the phase's errors (notFinal is counted for the phase only). */
+  errors: RateErrors;
+  schedulerLagMaxMs: number;
 }

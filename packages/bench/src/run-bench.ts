@@ -11,11 +11,12 @@ import { floorNote, unitCosts } from './floor';
 import { HttpClient } from './http-client';
 import { machineInfo } from './machine';
 import { startMailSinkProcess, type MailSinkProcess } from './mail-sink-process';
+import { runOverloadPhase, waitForBacklog } from './overload-phase';
 import { measurePostgresCeiling } from './postgres-ceiling';
 import { PostgresActivity } from './postgres-activity';
 import { plannedCount } from './schedule';
 import { runRatePhase } from './rate-phase';
-import type { BenchReport, RateResult } from './results';
+import type { BenchReport, OverloadResult, RateResult } from './results';
 import { DEFAULT_CRITERIA, maxSustainableRate, utilisation } from './sustainable';
 import { sleep } from './sleep';
 
@@ -89,6 +90,7 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
   let mailSink: MailSinkProcess | undefined;
   const rates: RateResult[] = [];
   const skippedRates: number[] = [];
+  let overload: OverloadResult | null = null;
   let failed: string | undefined;
   try {
     let urls = options.target;
@@ -112,7 +114,8 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
     await catalogueReplicated(http, urls.ordersUrl, urls.inventoryUrl);
     const perSku =
       options.rates.reduce((sum, rate) => sum + plannedCount(rate, options.durationS), 0) +
-      plannedCount(WARMUP_RATE, options.warmupS);
+      plannedCount(WARMUP_RATE, options.warmupS) +
+      overloadOrders(options);
     await restock(http, urls.inventoryUrl, options.skus, Math.ceil(perSku * 1.05) + 100, log);
 
     const sampler = new CpuSampler(cpuTargets(store, mailSink), (database) =>
@@ -151,6 +154,7 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
       await sleep(6_000, signal);
     }
 
+    let backlog: { rate: number; target: number } | undefined;
     for (const [i, rate] of options.rates.entries()) {
       if (signal.aborted) {
         skippedRates.push(...options.rates.slice(i));
@@ -168,9 +172,10 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
         skippedRates.push(...options.rates.slice(i));
         break;
       }
-      const { result, drained } = outcome;
+      const { result, drained, finalTotal } = outcome;
       rates.push(result);
       log(summaryLine(result));
+      if (!drained) backlog = { rate, target: finalTotal + result.errors.notFinal };
       if (!drained && i < options.rates.length - 1) {
         skippedRates.push(...options.rates.slice(i + 1));
         notes.push(
@@ -178,6 +183,35 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
         );
         log(`stopping: the backlog of ${rate}/s did not drain; higher rates skipped`);
         break;
+      }
+    }
+
+    if (options.overload && !signal.aborted) {
+      const best = maxSustainableRate(rates);
+      if (best === null) {
+        notes.push('Overload phase not run: no rate was sustainable, so there is no rate to overload and return to.');
+        log('overload skipped: no sustainable rate');
+      } else {
+        const { durationS } = options.overload;
+        const overloadRate = options.overload.rate ?? round1(best * options.overload.factor!);
+        if (backlog) {
+          log(`overload: waiting for the backlog of ${backlog.rate}/s to drain first`);
+          const left = await waitForBacklog(phase, backlog.target, Math.max(60_000, 4 * options.durationS * 1000));
+          if (left !== 0) {
+            notes.push(
+              `${left ?? 'An unknown number of'} order(s) of ${backlog.rate}/s were still not final when the overload phase started: if they completed during it, its completed/s counts them.`,
+            );
+          }
+        }
+        log(`overload: ${overloadRate} orders/s for ${durationS} s, then ${best} orders/s for ${durationS} s:`);
+        try {
+          overload = await runOverloadPhase(phase, { sustainableRate: best, overloadRate, durationS });
+          log(overloadLine(overload));
+        } catch (error) {
+          const message = (error as Error).message;
+          log(`overload failed: ${message}`);
+          notes.push(`The overload phase could not be measured: ${message}`);
+        }
       }
     }
   } catch (error) {
@@ -232,6 +266,13 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
       skus: options.skus,
       serviceEnv: options.serviceEnv,
       maxSamplesPerRate: options.maxSamples,
+      overload: options.overload
+        ? {
+            factor: options.overload.factor ?? null,
+            rate: options.overload.rate ?? null,
+            durationS: options.overload.durationS,
+          }
+        : null,
     },
     machine,
     ceilings,
@@ -241,6 +282,7 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
     skippedRates,
     maxSustainableRate: best,
     brokerUtilisation,
+    overload,
     notes: failed ? [...notes, `The run stopped early: ${failed}`] : notes,
     ...(failed ? { failed } : {}),
   };
@@ -320,6 +362,14 @@ async function restock(
   }
 }
 
+/** Orders the overload phase may send (its sustainable rate is not known yet: the highest rate bounds it). */
+function overloadOrders(options: BenchOptions): number {
+  if (!options.overload) return 0;
+  const highest = Math.max(...options.rates);
+  const overloadRate = options.overload.rate ?? highest * options.overload.factor!;
+  return plannedCount(overloadRate, options.overload.durationS) + plannedCount(highest, options.overload.durationS);
+}
+
 /** E-mails the bench's mail sink accepted so far, from its count endpoint. */
 function mailCount(http: HttpClient, countUrl: string): () => Promise<number | undefined> {
   return () =>
@@ -352,3 +402,15 @@ function perOrderText(c: RateResult['cpuPerOrder']): string {
     `all ${ms(c.allMs)} ms`
   );
 }
+
+function overloadLine(o: OverloadResult): string {
+  const perSec = (v: number | null) => (v === null ? 'n/a' : `${v}/s`);
+  return (
+    `  → overload ${o.overloadRate}/s then ${o.sustainableRate}/s: completed ${perSec(o.during.completedPerSec)} during, ` +
+    `${perSec(o.after.completedPerSec)} after; 503 refused ${o.during.refused + o.after.refused}; ` +
+    `final ${o.finalAtEnd} of ${o.accepted} accepted; ${perOrderText(o.cpuPerOrder)}; errors ${o.errors.total}; ` +
+    (o.holds ? 'holds' : `does not hold (${o.reasons.join('; ')})`)
+  );
+}
+
+const round1 = (v: number) => Math.round(v * 10) / 10;

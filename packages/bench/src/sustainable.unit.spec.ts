@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SendStats } from './open-loop-sender';
-import { judgeRate, maxSustainableRate, rateErrors, utilisation } from './sustainable';
+import { judgeOverload, judgeRate, maxSustainableRate, rateErrors, utilisation } from './sustainable';
 
 describe('judgeRate', () => {
   const ok = { offeredRate: 100, completedPerSec: 99, finalP99Ms: 350, errors: 0 };
@@ -77,5 +77,35 @@ describe('rateErrors', () => {
   it('counts a 503 with Retry-After as an error at a rate', () => {
     const errors = rateErrors(stats({ refused: 5, retryAfter: { '1': 5 }, status: { 503: 1, 500: 2 } }), 3);
     expect(errors).toEqual({ status: { 503: 6, 500: 2 }, network: {}, notFinal: 3, skipped: 0, total: 11 });
+  });
+
+  it('does not in the overload phase, but still counts a 503 without Retry-After and everything else', () => {
+    const errors = rateErrors(stats({ refused: 5, status: { 503: 1 }, network: { ECONNRESET: 2 }, skipped: 1 }), 0, {
+      refusalsAreErrors: false,
+    });
+    expect(errors).toEqual({ status: { 503: 1 }, network: { ECONNRESET: 2 }, notFinal: 0, skipped: 1, total: 4 });
+  });
+});
+
+describe('judgeOverload', () => {
+  const none = { status: {}, network: {}, notFinal: 0, skipped: 0, total: 0 };
+  const ok = { sustainableRate: 100, duringPerSec: 92, afterPerSec: 90, errors: none };
+
+  it('holds when completed/s stays at 90 % of the sustainable rate during and after, nothing lost', () => {
+    expect(judgeOverload(ok)).toEqual([]);
+  });
+
+  it('says which segment fell short, or was not counted', () => {
+    expect(judgeOverload({ ...ok, duringPerSec: 61.5, afterPerSec: null })).toEqual([
+      'completed 61.5/s during the overload < 90 % of 100/s',
+      'completed/s after the overload unknown: Orders did not answer the count',
+    ]);
+  });
+
+  it('fails on lost orders and on errors', () => {
+    expect(judgeOverload({ ...ok, errors: { ...none, status: { 500: 2 }, notFinal: 3, total: 5 } })).toEqual([
+      '3 accepted order(s) not final after the drain',
+      '2 error(s)',
+    ]);
   });
 });
