@@ -229,11 +229,12 @@ describe('messaging: outbox → broker → inbox, on real PostgreSQL and RabbitM
     });
     expect(consumers.stats.handled - before.handled).toBe(40);
     expect(consumers.stats.batches).toBeGreaterThan(before.batches);
-    // Its batch rolled back (failure 1), it failed again alone (2) and was retried; the siblings were
-    // handled alone, once.
-    expect(consumers.stats.batchRollbacks - before.batchRollbacks).toBe(1);
-    expect(consumers.stats.retried - before.retried).toBe(1);
+    // Its batch rolled back and ran again without it (failure 1, retried); its first retry failed too
+    // (2, retried again); the third delivery was handled. Every sibling was handled once.
+    expect(consumers.stats.batchRollbacks - before.batchRollbacks).toBeGreaterThanOrEqual(1);
+    expect(consumers.stats.retried - before.retried).toBe(2);
     expect(plan.calls.get(burst[5]!.orderId)).toBe(3);
+    for (const data of burst.filter((_, i) => i !== 5)) expect(plan.calls.get(data.orderId)).toBeLessThanOrEqual(2);
     expect(consumers.stats.deadLettered).toBe(before.deadLettered);
   });
 

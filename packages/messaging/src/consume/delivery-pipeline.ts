@@ -19,6 +19,16 @@ export interface Settlement {
   reject(): void;
 }
 
+/** A handler threw: which message it was handling, and what it threw. */
+class HandlerFailure extends Error {
+  constructor(
+    readonly delivery: Delivery,
+    override readonly cause: Error,
+  ) {
+    super(cause.message);
+  }
+}
+
 /** A valid event taken off a queue, with the handler it goes to. */
 interface Delivery {
   message: ConsumeMessage;
@@ -40,9 +50,9 @@ interface Delivery {
  * 3. in that transaction, the events are recorded in the inbox (a duplicate is skipped) and each new
  *    one is handled;
  * 4. after COMMIT, and only then, each message is acked;
- * 5. if the transaction fails, none of its effects are kept and each message is handled again alone,
- *    so only the failing one goes to failure routing (retry or DLQ), and is acked once its copy is
- *    confirmed there.
+ * 5. if a handler throws, the transaction rolls back (none of its effects are kept), the message
+ *    whose handler threw goes to failure routing (retry or DLQ) and is acked once its copy is
+ *    confirmed there, and the others run again together without it.
  */
 @Injectable()
 export class DeliveryPipeline {
@@ -92,31 +102,42 @@ export class DeliveryPipeline {
     return batcher.submit({ message, event, handler, attempt, settlement, context });
   }
 
-  /** Several messages in one transaction; if it fails, each is handled again alone. */
+  /** Several messages in one transaction; see the class comment for what happens when it fails. */
   private handleBatch(queue: ConsumerQueue, deliveries: Delivery[]): Array<Promise<void>> {
     if (deliveries.length === 1) return [this.handleAlone(queue, deliveries[0]!)];
-    const committed = this.handleTogether(queue, deliveries);
-    return deliveries.map((delivery) => committed.then((ok) => (ok ? undefined : this.handleAlone(queue, delivery))));
+    const done = this.handleTogether(queue, deliveries);
+    return deliveries.map(() => done);
   }
 
-  private async handleTogether(queue: ConsumerQueue, deliveries: Delivery[]): Promise<boolean> {
-    let handled: boolean[];
-    try {
-      handled = await this.database.transaction((tx) => this.apply(tx, queue, deliveries));
-    } catch (error) {
-      this.stats.batchRollbacks++;
-      this.logger.warn({
-        msg: 'batch rolled back, handling its messages one by one',
-        queue: queue.name,
-        size: deliveries.length,
-        error: (error as Error).message,
-      });
-      return false;
+  /**
+   * Runs the batch; when a handler throws, the transaction rolls back, that message goes to failure
+   * routing (it did fail), and the others run again together without it. A failure no handler threw
+   * (the inbox statement, or COMMIT itself) leaves nobody to blame: each message is then run alone.
+   */
+  private async handleTogether(queue: ConsumerQueue, deliveries: Delivery[]): Promise<void> {
+    let remaining = deliveries;
+    while (remaining.length > 1) {
+      try {
+        const handled = await this.database.transaction((tx) => this.apply(tx, queue, remaining));
+        this.stats.batches++;
+        this.stats.batchedMessages += remaining.length;
+        remaining.forEach((delivery, i) => this.committed(delivery, handled[i]!));
+        return;
+      } catch (error) {
+        this.stats.batchRollbacks++;
+        const culprit = error instanceof HandlerFailure ? error.delivery : undefined;
+        this.logger.warn({
+          msg: culprit ? 'batch rolled back, running it again without the failed message' : 'batch rolled back',
+          queue: queue.name,
+          size: remaining.length,
+          error: (culprit ? (error as HandlerFailure).cause : (error as Error)).message,
+        });
+        if (!culprit) break;
+        await this.routeFailure(queue, culprit, (error as HandlerFailure).cause);
+        remaining = remaining.filter((delivery) => delivery !== culprit);
+      }
     }
-    this.stats.batches++;
-    this.stats.batchedMessages += deliveries.length;
-    deliveries.forEach((delivery, i) => this.committed(delivery, handled[i]!));
-    return true;
+    await Promise.all(remaining.map((delivery) => this.handleAlone(queue, delivery)));
   }
 
   private async handleAlone(queue: ConsumerQueue, delivery: Delivery): Promise<void> {
@@ -124,13 +145,18 @@ export class DeliveryPipeline {
     try {
       handled = await this.database.transaction((tx) => this.apply(tx, queue, [delivery]));
     } catch (error) {
-      const { message, attempt, context, settlement } = delivery;
-      return this.route(settlement, async () => {
-        const outcome = await this.failures.handlerFailed(queue.name, message, error, attempt, context);
-        this.stats[outcome === 'retried' ? 'retried' : 'deadLettered']++;
-      });
+      return this.routeFailure(queue, delivery, error instanceof HandlerFailure ? error.cause : error);
     }
     this.committed(delivery, handled[0]!);
+  }
+
+  /** A handler failed for this message: retry it later, or dead-letter it. */
+  private routeFailure(queue: ConsumerQueue, delivery: Delivery, error: unknown): Promise<void> {
+    const { message, attempt, context, settlement } = delivery;
+    return this.route(settlement, async () => {
+      const outcome = await this.failures.handlerFailed(queue.name, message, error, attempt, context);
+      this.stats[outcome === 'retried' ? 'retried' : 'deadLettered']++;
+    });
   }
 
   /** The inbox rows and the handlers' effects, in one transaction; per delivery, whether it was new. */
@@ -141,9 +167,15 @@ export class DeliveryPipeline {
       deliveries.map((delivery) => delivery.event),
     );
     const handled: boolean[] = [];
-    for (const { event, handler } of deliveries) {
-      const first = fresh.delete(event.id);
-      if (first) await handler.invoke(event, tx);
+    for (const delivery of deliveries) {
+      const first = fresh.delete(delivery.event.id);
+      if (first) {
+        try {
+          await delivery.handler.invoke(delivery.event, tx);
+        } catch (error) {
+          throw new HandlerFailure(delivery, error instanceof Error ? error : new Error(String(error)));
+        }
+      }
       handled.push(first);
     }
     return handled;
