@@ -27,6 +27,10 @@ step "build, typecheck, lint"
 npx turbo run build typecheck --output-logs=errors-only
 npx eslint . --max-warnings=0
 
+step "RabbitMQ file handles"
+# Integration tests run two files at once, each with a vhost (a store's queues) of its own.
+node scripts/check-broker.mjs 2
+
 step "tests"
 rm -rf .test-results
 set +e

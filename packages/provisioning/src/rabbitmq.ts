@@ -1,3 +1,18 @@
+/** One broker node as `GET /api/nodes` describes it. */
+export interface BrokerNode {
+  name: string;
+  running?: boolean;
+  fd_used?: number;
+  fd_total?: number;
+  sockets_used?: number;
+  sockets_total?: number;
+}
+
+export interface VhostQueueCount {
+  vhost: string;
+  queues: number;
+}
+
 /** Thin client of the RabbitMQ management HTTP API (the plugin `rabbitmq_management`). */
 export class RabbitManagement {
   private readonly base: string;
@@ -43,6 +58,24 @@ export class RabbitManagement {
     vhost: string,
   ): Promise<Array<{ name: string; messages?: number; messages_ready?: number; consumers?: number }>> {
     return this.request('GET', `/queues/${encodeURIComponent(vhost)}?columns=name,messages,messages_ready,consumers`);
+  }
+
+  /** The broker's nodes with their file handle and socket counts (absent on brokers that do not report them). */
+  async nodes(): Promise<BrokerNode[]> {
+    return this.request('GET', '/nodes?columns=name,running,fd_used,fd_total,sockets_used,sockets_total');
+  }
+
+  /** Every vhost with its number of queues, most queues first. */
+  async queueCountsByVhost(): Promise<VhostQueueCount[]> {
+    const [vhosts, queues] = await Promise.all([
+      this.request<Array<{ name: string }>>('GET', '/vhosts?columns=name'),
+      this.request<Array<{ vhost: string }>>('GET', '/queues?columns=vhost'),
+    ]);
+    const counts = new Map(vhosts.map((v) => [v.name, 0]));
+    for (const { vhost } of queues) counts.set(vhost, (counts.get(vhost) ?? 0) + 1);
+    return [...counts]
+      .map(([vhost, queueCount]) => ({ vhost, queues: queueCount }))
+      .sort((a, b) => b.queues - a.queues || a.vhost.localeCompare(b.vhost));
   }
 
   async connections(vhost: string): Promise<Array<{ name: string; client_properties?: { connection_name?: string } }>> {
