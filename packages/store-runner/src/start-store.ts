@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { declareStoreTopology } from '@loja/messaging';
+import { allRetryDelaysMs, declareStoreTopology, messagingOptionsFromEnv } from '@loja/messaging';
 import {
   RabbitManagement,
+  BrokerOutOfFileHandlesError,
+  assertBrokerFileHandles,
   databaseName,
   migrate,
   provisionServiceDatabase,
@@ -188,8 +190,11 @@ async function provisionBroker(o: ResolvedStoreOptions): Promise<string> {
   const user = decodeURIComponent(new URL(o.servers.rabbitmqUrl).username || 'guest');
   o.onProgress(`RabbitMQ: vhost "${o.namespace}", exchange and queues`);
   try {
+    // A broker out of file handles never answers the services' connections: say so now, plainly.
+    await assertBrokerFileHandles(management);
     await management.ensureVhost(o.namespace, user);
   } catch (error) {
+    if (error instanceof BrokerOutOfFileHandlesError) throw error;
     throw new Error(
       `RabbitMQ management API at ${withoutCredentials(o.servers.rabbitmqManagementUrl)} failed: ${(error as Error).message} ` +
         '(is RabbitMQ running with the rabbitmq_management plugin? set RABBITMQ_MANAGEMENT_URL)',
@@ -197,11 +202,16 @@ async function provisionBroker(o: ResolvedStoreOptions): Promise<string> {
     );
   }
   const rabbitmqUrl = withVhost(o.servers.rabbitmqUrl, o.namespace);
-  // Declared with the settings the services will declare them with: a queue re-declared with other
-  // arguments is refused by the broker.
-  const deliveryLimit = o.env.MESSAGING_DELIVERY_LIMIT ? Number(o.env.MESSAGING_DELIVERY_LIMIT) : undefined;
+  // Declared with the settings the services will declare them with (a queue re-declared with other
+  // arguments is refused by the broker), read by messaging's own parser from the same variables.
+  const settings = messagingOptionsFromEnv({ service: 'orders' }, { ...o.env, DATABASE_URL: 'unused' });
   try {
-    await declareStoreTopology(rabbitmqUrl, { exchange: o.env.EVENTS_EXCHANGE || undefined, deliveryLimit });
+    await declareStoreTopology(rabbitmqUrl, {
+      exchange: settings.exchange,
+      deliveryLimit: settings.deliveryLimit,
+      maxLength: settings.queueMaxLength,
+      retryDelaysMs: allRetryDelaysMs(settings.retry),
+    });
   } catch (error) {
     throw new Error(
       `RabbitMQ at ${withoutCredentials(rabbitmqUrl)} refused the store's topology: ${(error as Error).message} ` +

@@ -101,6 +101,10 @@ describe('store runner on real PostgreSQL and RabbitMQ', () => {
     const queues = (await management.queues(namespace)).map((q) => q.name);
     for (const queue of Object.keys(CONSUMER_QUEUES))
       expect(queues).toEqual(expect.arrayContaining([queue, `${queue}.dlq`]));
+    // The retry queues all consumer queues share, one per delay of the default retry policy.
+    const delays = [250, 1000, 4000, 16_000, 64_000];
+    expect(queues).toEqual(expect.arrayContaining(delays.map((delay) => `loja.retry.${delay}ms`)));
+    expect(progress).toContainEqual(expect.stringMatching(/^RabbitMQ: vhost /));
     expect(new URL(store.rabbitmqUrl).pathname).toBe(`/${namespace}`);
 
     const db = new URL(databaseUrl);
