@@ -4,8 +4,7 @@ import { DEFAULT_RETRY_POLICY, defaultRetryDelaysMs } from './default-retry-poli
 
 describe('default retry policy', () => {
   it('is the policy of a service that sets no MESSAGING_RETRY_* variable', () => {
-    const base = { service: 'orders' } as Parameters<typeof messagingOptionsFromEnv>[0];
-    const { retry } = messagingOptionsFromEnv(base, { DATABASE_URL: 'postgresql://localhost/x' });
+    const { retry } = messagingOptionsFromEnv({ service: 'orders' }, { DATABASE_URL: 'postgresql://localhost/x' });
     expect(DEFAULT_RETRY_POLICY).toEqual(retry);
   });
 
