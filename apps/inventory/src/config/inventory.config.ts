@@ -4,7 +4,7 @@ import { z } from 'zod';
 /** Inventory's own settings (messaging reads RABBITMQ_URL and the MESSAGING_* ones itself). */
 const InventoryEnv = z.object({
   DATABASE_URL: z.string().min(1),
-  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(3),
   /** When set, POST /products/:sku/restock requires header `x-admin-token` with this value. */
   INVENTORY_ADMIN_TOKEN: z.string().min(1).optional(),
 });

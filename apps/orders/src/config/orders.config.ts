@@ -4,7 +4,7 @@ import { z } from 'zod';
 /** Orders' own settings (messaging reads RABBITMQ_URL and the MESSAGING_* ones itself). */
 const OrdersEnv = z.object({
   DATABASE_URL: z.string().min(1),
-  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(3),
 });
 
 export type OrdersConfig = z.infer<typeof OrdersEnv>;

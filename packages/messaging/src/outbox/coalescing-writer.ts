@@ -1,7 +1,7 @@
 /**
- * Collects items and writes them in as few statements as possible: one write runs at a time, and the
- * items added meanwhile go together in the next one. Under load the relay then marks the events of
- * many commits published in one statement. A failed write is logged by the caller's `write` and its
+ * Collects items and writes them in as few statements as possible: one write runs at a time, the
+ * items added meanwhile go together in the next one, and writes are at least `minIntervalMs` apart.
+ * Under load the relay then marks the events of many commits published in one statement. A failed write is logged by the caller's `write` and its
  * items are dropped: for "published" marks that is safe (the rows are published again, which
  * consumers' inboxes absorb).
  */
@@ -12,6 +12,7 @@ export class CoalescingWriter<T> {
   constructor(
     private readonly write: (items: T[]) => Promise<void>,
     private readonly onError: (error: Error) => void = () => undefined,
+    private readonly minIntervalMs = 0,
   ) {}
 
   add(item: T): void {
@@ -30,6 +31,7 @@ export class CoalescingWriter<T> {
         const items = this.pending;
         this.pending = [];
         await this.write(items).catch(this.onError);
+        if (this.minIntervalMs > 0) await new Promise((resolve) => setTimeout(resolve, this.minIntervalMs));
       }
     } finally {
       this.writing = undefined;

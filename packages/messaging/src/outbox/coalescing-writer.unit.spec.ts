@@ -35,4 +35,21 @@ describe('CoalescingWriter', () => {
     expect(writes).toEqual([[1], [2]]);
     expect(errors).toEqual(['database away']);
   });
+
+  it('keeps writes apart by the minimum interval, so more items share each', async () => {
+    const writes: number[][] = [];
+    const writer = new CoalescingWriter<number>(
+      async (items) => {
+        writes.push(items);
+      },
+      undefined,
+      30,
+    );
+    writer.add(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    writer.add(2);
+    writer.add(3);
+    await writer.flushed();
+    expect(writes).toEqual([[1], [2, 3]]);
+  });
 });

@@ -17,6 +17,9 @@ interface OutboxRow {
   envelope: { type: string; version: number; correlationId: string; occurredAt: string; source: string };
 }
 
+/** Least time between two "published" statements of one relay. */
+const MARK_INTERVAL_MS = 50;
+
 /** How far behind the relay is: what Orders refuses new work on, and what health reports. */
 export interface OutboxLag {
   /** Rows not yet confirmed by the broker. */
@@ -68,9 +71,14 @@ export class OutboxRelay implements OnApplicationBootstrap {
     @Inject(RelayPool) private readonly pool: RelayPool,
     private readonly amqp: AmqpConnection,
   ) {
-    this.marks = new CoalescingWriter(async (ids) => {
-      await this.pool.query(MARK_PUBLISHED, [ids]);
-    });
+    // Marks wait a little to share a statement: until marked, the rows' lease keeps sweeps off them.
+    this.marks = new CoalescingWriter(
+      async (ids) => {
+        await this.pool.query(MARK_PUBLISHED, [ids]);
+      },
+      (error) => this.logger.warn({ msg: 'could not mark events published', error: error.message }),
+      MARK_INTERVAL_MS,
+    );
   }
 
   onApplicationBootstrap(): void {

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { QueryResultRow } from 'pg';
+import { MessageBatcher } from '../consume/message-batcher';
+import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { TransactionPool } from './database-pools';
 import { SqlClient, SqlTransaction, type SqlExecutor } from './sql-transaction';
@@ -21,12 +23,18 @@ import { StatementNames } from './statement-names';
 export class Database implements SqlExecutor {
   private readonly names = new StatementNames();
   private readonly outsideTransactions: SqlClient;
+  private readonly shared: MessageBatcher<SharedWork>;
 
   constructor(
+    @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
     @Inject(TransactionPool) private readonly pool: TransactionPool,
     private readonly relay: OutboxRelay,
   ) {
     this.outsideTransactions = new SqlClient(pool, this.names);
+    this.shared = new MessageBatcher(options.batchSize, (works) => {
+      const done = this.runShared(works);
+      return works.map(() => done);
+    });
   }
 
   /** One statement outside any transaction (a read that needs one snapshot only). */
@@ -62,4 +70,53 @@ export class Database implements SqlExecutor {
     tx.runAfterCommit();
     return result;
   }
+
+  /**
+   * Like `transaction`, but `work` may share its transaction with other calls made at the same time
+   * (group commit): under load, the requests that arrive while one transaction runs are written
+   * together in the next one, with one COMMIT and one disk flush for all. Each caller still gets its
+   * own result or error: when a `work` throws, the transaction rolls back, that caller gets the error,
+   * and the others run again together without it. `work` must therefore only write through `tx` (and
+   * use `tx.afterCommit` for anything else), exactly as a message handler does.
+   */
+  sharedTransaction<R>(work: (tx: SqlTransaction) => Promise<R>): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      void this.shared.submit({ work, resolve: resolve as (value: unknown) => void, reject });
+    });
+  }
+
+  private async runShared(works: SharedWork[]): Promise<void> {
+    let remaining = works;
+    while (remaining.length > 1) {
+      const results: unknown[] = [];
+      let culprit: { work: SharedWork; error: unknown } | undefined;
+      try {
+        await this.transaction(async (tx) => {
+          for (const shared of remaining) {
+            try {
+              results.push(await shared.work(tx));
+            } catch (error) {
+              culprit = { work: shared, error };
+              throw error;
+            }
+          }
+        });
+        remaining.forEach((shared, i) => shared.resolve(results[i]));
+        return;
+      } catch (error) {
+        if (!culprit) break; // nobody's work threw (COMMIT itself failed): each runs alone below
+        culprit.work.reject(culprit.error);
+        const failed = culprit.work;
+        remaining = remaining.filter((shared) => shared !== failed);
+      }
+    }
+    await Promise.all(remaining.map((shared) => this.transaction(shared.work).then(shared.resolve, shared.reject)));
+  }
+}
+
+/** A caller of sharedTransaction, waiting for its turn. */
+interface SharedWork {
+  work: (tx: SqlTransaction) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
 }

@@ -21,7 +21,8 @@ class IdempotencyKeyTaken extends Error {}
 
 /**
  * Places an order: prices it from the catalogue replica and writes the order, its first timeline
- * entry, PedidoCriado (outbox) and the Idempotency-Key in one transaction.
+ * entry, PedidoCriado (outbox) and the Idempotency-Key in one transaction (shared, under load, with
+ * the orders placed at the same moment: one commit for all of them).
  */
 @Injectable()
 export class PlaceOrderService {
@@ -63,7 +64,7 @@ export class PlaceOrderService {
     const orderId = randomUUID();
     let order: OrderRecord;
     try {
-      order = await this.database.transaction(async (tx) => {
+      order = await this.database.sharedTransaction(async (tx) => {
         const placed = await this.outbox.add(
           tx,
           PedidoCriado,
