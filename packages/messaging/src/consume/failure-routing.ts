@@ -4,14 +4,15 @@ import type { ConsumeMessage } from 'amqplib';
 import { PermanentEventError } from '../errors';
 import { Headers, type DeadLetterReason } from '../headers';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
-import { deadLetterQueueName, retryQueueName } from '../topology/queue-names';
+import { deadLetterQueueName, RETRY_EXCHANGE, retryRoutingKey } from '../topology/queue-names';
 import { hasAttemptsLeft, retryDelayMs } from './retry-policy';
 
 export type FailureOutcome = 'retried' | 'dead-lettered';
 
 /**
  * Where a message goes when it was not handled. Never back to its queue in place: a transient failure
- * sends a copy to the retry queue of its delay (the broker brings it back after the delay); a message
+ * sends a copy to the shared retry queue of its delay (the broker brings it back to this queue after
+ * the delay; see topology/queue-names.ts); a message
  * that can never succeed (invalid, permanent error) or that used its last attempt goes to the queue's
  * DLQ, with the reason in its headers. The copy is confirmed by the broker before the original may be
  * acked; if sending it fails, the caller must not ack (the broker redelivers the original).
@@ -44,7 +45,7 @@ export class FailureRouting {
     }
     const delayMs = retryDelayMs(this.options.retry, attempt);
     this.logger.warn({ msg: 'handler failed, will retry', ...context, delayMs, error: failure.message });
-    await this.republish('', retryQueueName(queue, delayMs), message, { [Headers.attempt]: attempt + 1 });
+    await this.republish(RETRY_EXCHANGE, retryRoutingKey(queue, delayMs), message, { [Headers.attempt]: attempt + 1 });
     return 'retried';
   }
 

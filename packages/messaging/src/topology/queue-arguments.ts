@@ -41,25 +41,14 @@ export function consumerQueueArguments(
  * always expires first and none waits behind a longer one. Dead-lettering keeps the message's routing
  * key (`<delay>ms.<queue>`: no `x-dead-letter-routing-key`), which `loja.requeue` routes back to its queue.
  */
-export function retryQueueArguments(delayMs: number): Record<string, unknown>;
-/**
- * @deprecated `<queue>.retry.<delay>ms` of the former topology, dead-lettering straight back to `queue`;
- * kept only until the consumer declares the shared topology. Use `retryQueueArguments(delayMs)`.
- */
-export function retryQueueArguments(queue: string, delayMs: number): Record<string, unknown>;
-export function retryQueueArguments(delayOrQueue: number | string, delayMs?: number): Record<string, unknown> {
-  const delay = typeof delayOrQueue === 'number' ? delayOrQueue : delayMs!;
+export function retryQueueArguments(delay: number): Record<string, unknown> {
   if (!Number.isInteger(delay) || delay < 0) {
     throw new Error(`a retry delay is a whole number of milliseconds, got ${delay}`);
   }
-  const deadLetter =
-    typeof delayOrQueue === 'number'
-      ? { 'x-dead-letter-exchange': REQUEUE_EXCHANGE }
-      : { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': delayOrQueue };
   return {
     'x-queue-type': 'quorum',
     'x-message-ttl': delay,
-    ...deadLetter,
+    'x-dead-letter-exchange': REQUEUE_EXCHANGE,
     // The broker keeps the message until its queue has confirmed it: not lost when that queue is full,
     // not bound yet, or on a node that is failing over. Needs reject-publish.
     'x-dead-letter-strategy': 'at-least-once',

@@ -15,17 +15,7 @@ export const RETRY_EXCHANGE = 'loja.retry';
 export const REQUEUE_EXCHANGE = 'loja.requeue';
 
 /** The delay queue `loja.retry.<delay>ms`, shared by every consumer queue. */
-export function retryQueueName(delayMs: number): string;
-/**
- * @deprecated `<queue>.retry.<delay>ms`, one per queue and delay, of the former topology; kept only
- * until the consumer publishes retries with `retryRoutingKey`. Use `retryQueueName(delayMs)`.
- */
-export function retryQueueName(queue: string, delayMs: number): string;
-export function retryQueueName(delayOrQueue: number | string, delayMs?: number): string {
-  return typeof delayOrQueue === 'number'
-    ? `${RETRY_EXCHANGE}.${delayOrQueue}ms`
-    : `${delayOrQueue}.retry.${delayMs}ms`;
-}
+export const retryQueueName = (delayMs: number) => `${RETRY_EXCHANGE}.${delayMs}ms`;
 
 /** Routing key of a retry copy on `loja.retry`: its delay, then the queue it goes back to. */
 export const retryRoutingKey = (queue: string, delayMs: number) => `${delayMs}ms.${queue}`;
