@@ -9,6 +9,7 @@ import { EmailCustomerOnPedidoEnviado } from './notifications/email-customer/ped
 import { ListNotificationsController } from './notifications/list-notifications/list-notifications.http.controller';
 import { NotificationRepository } from './notifications/notification.repository';
 import { OrderContactRepository } from './notifications/order-contact.repository';
+import { NoticeDispatcher } from './notifications/send-notices/notice-dispatcher.service';
 import { PrismaModule } from './prisma/prisma.module';
 
 @Module({
@@ -18,6 +19,7 @@ import { PrismaModule } from './prisma/prisma.module';
     Mailer,
     OrderContactRepository,
     NotificationRepository,
+    NoticeDispatcher,
     EmailCustomerService,
     EmailCustomerOnPedidoCriado,
     EmailCustomerOnPagamentoAprovado,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { createEvent, PedidoCriado, type DataOf } from '@loja/contracts';
 import { startMailSink, type MailSink, type SinkMessage } from '@loja/mail-sink';
-import { declareStoreTopology } from '@loja/messaging';
+import { Database, declareStoreTopology } from '@loja/messaging';
 import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
 import { startServiceForTest } from '@loja/service-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,14 +41,40 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-// Its own file: the service runs with MESSAGING_RETRY_ATTEMPTS=2 and an SMTP server that is not there.
+interface ConsumerStats {
+  handled: number;
+  duplicates: number;
+  retried: number;
+  deadLettered: number;
+}
+
+// Its own file: the service runs with an SMTP server that is not there (until the test starts one).
 describe('notifications when the SMTP server is down', () => {
   let ns: TestNamespace;
   let probe: BrokerProbe;
   let app: INestApplication | undefined;
   let baseUrl: string;
+  let database: Database;
   let smtpPort: number;
   let sink: MailSink | undefined;
+
+  const stats = async (): Promise<ConsumerStats> => {
+    const health = (await (await fetch(`${baseUrl}/health`)).json()) as { checks: { consumers: ConsumerStats } };
+    return health.checks.consumers;
+  };
+  const listed = async (orderId: string) =>
+    (await (await fetch(`${baseUrl}/notifications?orderId=${orderId}`)).json()) as Array<{
+      notice: string;
+      status: string;
+      sentAt: string | null;
+    }>;
+  const outboxRow = async (orderId: string) => {
+    const [row] = await database.query<{ attempts: number; last_error: string | null; sent_at: Date | null }>(
+      'SELECT attempts, last_error, sent_at FROM notification WHERE order_id = $1::uuid',
+      [orderId],
+    );
+    return row;
+  };
 
   beforeAll(async () => {
     ns = await TestNamespace.create('notifications_smtp');
@@ -63,12 +89,17 @@ describe('notifications when the SMTP server is down', () => {
         DATABASE_URL: databaseUrl,
         RABBITMQ_URL: ns.rabbitmqUrl,
         SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        // few handler attempts: had SMTP been part of the handler, the event would be dead-lettered
         MESSAGING_RETRY_ATTEMPTS: '2',
         MESSAGING_RETRY_INITIAL_DELAY_MS: '100',
+        NOTIFICATIONS_SWEEP_INTERVAL_MS: '100',
+        NOTIFICATIONS_RETRY_INITIAL_DELAY_MS: '100',
+        NOTIFICATIONS_RETRY_MAX_DELAY_MS: '400',
       },
     });
     app = started.app;
     baseUrl = started.baseUrl;
+    database = app.get(Database);
   });
 
   afterAll(async () => {
@@ -78,38 +109,48 @@ describe('notifications when the SMTP server is down', () => {
     await ns?.dispose();
   });
 
-  it('dead-letters the event after the retries, sends nothing, and sends it once replayed with SMTP back', async () => {
+  it('acks the event, keeps the e-mail waiting while SMTP is down, and sends it once when SMTP is back', async () => {
     const order = pedidoCriado();
+    const { orderId } = order.data;
     await probe.publish('loja.events', PedidoCriado.routingKey, order);
 
-    const dead = await waitFor('PedidoCriado in the DLQ', async () => {
-      const messages = await probe.peek(`${QUEUE}.dlq`);
-      return messages.find((m) => (JSON.parse(m.content.toString()) as { id: string }).id === order.id);
+    // The event is handled and acked: the notice is recorded, whatever SMTP does.
+    await waitFor('PedidoCriado handled', async () => ((await stats()).handled === 1 ? true : undefined));
+    expect(await listed(orderId)).toMatchObject([{ notice: 'received', status: 'pending', sentAt: null }]);
+
+    // The send fails, again and again, each time after a longer back-off; nothing goes to the DLQ.
+    const failing = await waitFor('the send retried by the sweep', async () => {
+      const row = await outboxRow(orderId);
+      return row && row.attempts >= 3 ? row : undefined;
     });
-    const headers = dead.properties.headers ?? {};
-    expect(headers['x-loja-dead-letter-reason']).toBe('retries-exhausted');
-    expect(headers['x-loja-dead-letter-attempts']).toBe(2);
-    expect(String(headers['x-loja-dead-letter-error'])).toMatch(/ECONNREFUSED/);
+    expect(failing.last_error).toMatch(/ECONNREFUSED/);
+    expect(failing.sent_at).toBeNull();
+    const after = await stats();
+    expect(after).toMatchObject({ handled: 1, retried: 0, deadLettered: 0 });
+    expect(await probe.messageCount(`${QUEUE}.dlq`)).toBe(0);
 
-    const listed = await fetch(`${baseUrl}/notifications?orderId=${order.data.orderId}`);
-    expect(await listed.json()).toEqual([]);
-
-    // SMTP comes back on the same address: the same pooled transport delivers again, and a replay of
-    // the dead-lettered event (as `npm run dlq replay` does) e-mails the customer once.
+    // SMTP comes back on the same address: the same pooled transport delivers the e-mail once.
     sink = await startMailSink({ smtpPort, httpPort: 0 });
-    await probe.purge(`${QUEUE}.dlq`);
-    await probe.publish('loja.events', PedidoCriado.routingKey, dead.content);
-    const inbox = await waitFor('the order-received e-mail', async () => {
-      const to = encodeURIComponent(order.data.customer.email);
-      const messages = (await (await fetch(`${sink!.webUrl}/api/messages?to=${to}`)).json()) as SinkMessage[];
-      return messages.length ? messages : undefined;
-    });
+    const to = encodeURIComponent(order.data.customer.email);
+    const mailbox = async () => (await (await fetch(`${sink!.webUrl}/api/messages?to=${to}`)).json()) as SinkMessage[];
+    await waitFor('the order-received e-mail', async () => ((await mailbox()).length ? true : undefined));
+    await waitFor('the notice marked sent', async () =>
+      (await listed(orderId))[0]?.status === 'sent' ? true : undefined,
+    );
+    const inbox = await mailbox();
     expect(inbox).toHaveLength(1);
     expect(inbox[0]!.headers['x-loja-notice']).toBe('received');
-    expect(inbox[0]!.messageId).toBe(`<${order.data.orderId}.received@loja>`);
-    await waitFor('the notification listed', async () => {
-      const body = (await (await fetch(`${baseUrl}/notifications?orderId=${order.data.orderId}`)).json()) as unknown[];
-      return body.length === 1;
+    expect(inbox[0]!.messageId).toBe(`<${orderId}.received@loja>`);
+    expect((await outboxRow(orderId))!.attempts).toBeGreaterThanOrEqual(3);
+
+    // The same event again, and the same fact under a new event id: nothing more is sent.
+    await probe.publish('loja.events', PedidoCriado.routingKey, order);
+    await probe.publish('loja.events', PedidoCriado.routingKey, { ...order, id: randomUUID() });
+    await waitFor('both copies processed', async () => {
+      const s = await stats();
+      return s.handled + s.duplicates >= 3 ? s : undefined;
     });
+    expect(await listed(orderId)).toHaveLength(1);
+    expect(await mailbox()).toHaveLength(1);
   });
 });

@@ -12,10 +12,20 @@ import {
   type EventDefinition,
 } from '@loja/contracts';
 import { startMailSink, type MailSink, type SinkMessage } from '@loja/mail-sink';
-import { declareStoreTopology } from '@loja/messaging';
+import { Database, declareStoreTopology } from '@loja/messaging';
 import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
 import { startServiceForTest } from '@loja/service-kit/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { NoticeDispatcher } from '../src/notifications/send-notices/notice-dispatcher.service';
+
+interface Listed {
+  notice: string;
+  status: 'sent' | 'pending';
+  recipient: string;
+  subject: string;
+  messageId: string;
+  sentAt: string | null;
+}
 
 interface ConsumerStats {
   handled: number;
@@ -90,6 +100,8 @@ describe('notifications on real PostgreSQL, RabbitMQ and SMTP', () => {
   let sink: MailSink;
   let app: INestApplication | undefined;
   let baseUrl: string;
+  let env: Record<string, string>;
+  let database: Database;
 
   let published = 0;
   const publish = async (definition: EventDefinition, event: { id: string }) => {
@@ -110,6 +122,15 @@ describe('notifications on real PostgreSQL, RabbitMQ and SMTP', () => {
       return messages.length >= count ? messages : undefined;
     });
 
+  const listed = async (orderId: string): Promise<Listed[]> =>
+    (await (await fetch(`${baseUrl}/notifications?orderId=${orderId}`)).json()) as Listed[];
+  /** Waits until `count` notices of the order are listed, all of them sent. */
+  const waitForSent = (orderId: string, count: number) =>
+    waitFor(`${count} notice(s) of order ${orderId} marked sent`, async () => {
+      const notices = await listed(orderId);
+      return notices.length === count && notices.every((n) => n.status === 'sent') ? notices : undefined;
+    });
+
   const stats = async (): Promise<ConsumerStats> => {
     const health = (await (await fetch(`${baseUrl}/health`)).json()) as { checks: { consumers: ConsumerStats } };
     return health.checks.consumers;
@@ -127,20 +148,40 @@ describe('notifications on real PostgreSQL, RabbitMQ and SMTP', () => {
     probe = await BrokerProbe.connect(ns.rabbitmqUrl);
     sink = await startMailSink({ smtpPort: 0, httpPort: 0 });
     const databaseUrl = await ns.database('notifications', join(__dirname, '..'));
+    env = {
+      DATABASE_URL: databaseUrl,
+      RABBITMQ_URL: ns.rabbitmqUrl,
+      SMTP_URL: sink.smtpUrl,
+      MAIL_FROM: 'Loja <pedidos@loja.example>',
+      MESSAGING_RETRY_INITIAL_DELAY_MS: '100',
+      NOTIFICATIONS_SWEEP_INTERVAL_MS: '100',
+    };
     const started = await startServiceForTest(async () => (await import('../src/app.module')).AppModule, {
       service: 'notifications',
       defaultPort: 0,
-      env: {
-        DATABASE_URL: databaseUrl,
-        RABBITMQ_URL: ns.rabbitmqUrl,
-        SMTP_URL: sink.smtpUrl,
-        MAIL_FROM: 'Loja <pedidos@loja.example>',
-        MESSAGING_RETRY_INITIAL_DELAY_MS: '100',
-      },
+      env,
     });
     app = started.app;
     baseUrl = started.baseUrl;
+    database = app.get(Database);
   });
+
+  /**
+   * Unsent "received" e-mails for these orders, as the handler records them, with a lease that ends
+   * `leaseMs` from now (negative: over already).
+   */
+  const insertUnsent = (orderIds: string[], leaseMs: number) =>
+    database.query<{ order_id: string; claimed_until: Date }>(
+      `INSERT INTO notification (id, order_id, notice, event_id, recipient, recipient_name, subject, text, html,
+         headers, message_id, claimed_until)
+       SELECT gen_random_uuid(), o, 'received', gen_random_uuid(), 'ana.' || left(o::text, 8) || '@example.com',
+         'Ana Souza', 'Recebemos seu pedido', 'Olá, Ana!', '<p>Olá, Ana!</p>',
+         jsonb_build_object('X-Loja-Order-Id', o::text, 'X-Loja-Notice', 'received'),
+         '<' || o::text || '.received@loja>', clock_timestamp() + $2::int * interval '1 millisecond'
+       FROM unnest($1::uuid[]) AS o
+       RETURNING order_id::text, claimed_until`,
+      [orderIds, leaseMs],
+    );
 
   // Each test starts with nothing in flight, and its own late copies would have been counted.
   afterEach(async () => {
@@ -193,11 +234,13 @@ describe('notifications on real PostgreSQL, RabbitMQ and SMTP', () => {
 
     const response = await fetch(`${baseUrl}/notifications?orderId=${orderId}`);
     expect(response.status).toBe(200);
-    const listed = (await response.json()) as Array<Record<string, string>>;
-    expect(listed.map((n) => n.notice).sort()).toEqual(['paid', 'received', 'shipped']);
-    for (const n of listed) {
+    // marked sent just after the SMTP server accepted each e-mail
+    const notices = await waitForSent(orderId, 3);
+    expect(notices.map((n) => n.notice).sort()).toEqual(['paid', 'received', 'shipped']);
+    for (const n of notices) {
       expect(n.recipient).toBe(order.data.customer.email);
       expect(n.subject).toBe(messages.find((m) => m.headers['x-loja-notice'] === n.notice)!.subject);
+      expect(n.messageId).toBe(`<${orderId}.${n.notice}@loja>`);
       expect(Date.parse(n.sentAt!)).not.toBeNaN();
     }
   });
@@ -230,12 +273,11 @@ describe('notifications on real PostgreSQL, RabbitMQ and SMTP', () => {
     await publish(PagamentoAprovado, { ...paid, id: randomUUID() });
 
     await settled();
+    await waitForSent(order.data.orderId, 2);
     const messages = await inbox(order);
     expect(ofNotice(messages, 'received')).toHaveLength(1);
     expect(ofNotice(messages, 'paid')).toHaveLength(1);
     expect(messages).toHaveLength(2);
-    const listed = (await (await fetch(`${baseUrl}/notifications?orderId=${order.data.orderId}`)).json()) as unknown[];
-    expect(listed).toHaveLength(2);
   });
 
   it('sends the payment e-mail exactly once when PagamentoAprovado arrives before PedidoCriado', async () => {
@@ -254,6 +296,75 @@ describe('notifications on real PostgreSQL, RabbitMQ and SMTP', () => {
     expect(ofNotice(messages, 'received')).toHaveLength(1);
     expect(ofNotice(messages, 'paid')).toHaveLength(1);
     expect(await inbox(order)).toHaveLength(2);
+  });
+
+  it('sends, once, an e-mail whose process stopped between the commit and the send, when its lease runs out', async () => {
+    const order = pedidoCriado();
+    const { orderId } = order.data;
+    // The handler commits the notice, then the process "dies" before the after-commit send.
+    const dispatcher = app!.get(NoticeDispatcher);
+    const lost = vi.spyOn(dispatcher, 'dispatch').mockImplementation(() => undefined);
+    try {
+      await publish(PedidoCriado, order);
+      await settled();
+      await waitFor('the notice recorded', async () => ((await listed(orderId)).length === 1 ? true : undefined));
+    } finally {
+      lost.mockRestore();
+    }
+    const [pending] = await listed(orderId);
+    expect(pending).toMatchObject({ notice: 'received', status: 'pending', sentAt: null });
+    expect(await inbox(order)).toEqual([]);
+
+    // Its lease runs out (60 s by default; shortened here): the sweep claims it and sends it.
+    await database.execute(
+      "UPDATE notification SET claimed_until = clock_timestamp() - interval '1 second' WHERE order_id = $1::uuid",
+      [orderId],
+    );
+    const [mail] = await waitForInbox(order, 1);
+    expect(mail!.messageId).toBe(`<${orderId}.received@loja>`);
+    expect(mail!.text).toContain('Olá, Ana!');
+    await waitForSent(orderId, 1);
+    expect(await inbox(order)).toHaveLength(1);
+  });
+
+  it('leaves an e-mail alone while another process holds its lease', async () => {
+    const order = pedidoCriado();
+    const { orderId } = order.data;
+    const [row] = await insertUnsent([orderId], 1500);
+    const [mail] = await waitForInbox(order, 1);
+    expect(Date.parse(mail!.receivedAt)).toBeGreaterThanOrEqual(row!.claimed_until.getTime());
+    await waitForSent(orderId, 1);
+    expect(await inbox(order)).toHaveLength(1);
+  });
+
+  it('has two replicas sweeping the same unsent e-mails send each of them once', async () => {
+    const orders = Array.from({ length: 40 }, () => pedidoCriado());
+    const replica = await startServiceForTest(async () => (await import('../src/app.module')).AppModule, {
+      service: 'notifications',
+      defaultPort: 0,
+      env,
+    });
+    try {
+      // as a crash of a third replica leaves them: recorded, unsent, lease over
+      await insertUnsent(
+        orders.map((o) => o.data.orderId),
+        -1000,
+      );
+      const ids = new Set(orders.map((o) => `<${o.data.orderId}.received@loja>`));
+      const mine = () => sink.messages().filter((m) => ids.has(m.messageId!));
+      await waitFor('every swept e-mail sent', () => mine().length >= orders.length);
+      await waitFor('every swept e-mail marked sent', async () => {
+        const [{ unsent }] = (await database.query<{ unsent: bigint }>(
+          'SELECT count(*) AS unsent FROM notification WHERE order_id = ANY($1::uuid[]) AND sent_at IS NULL',
+          [orders.map((o) => o.data.orderId)],
+        )) as [{ unsent: bigint }];
+        return unsent === 0n;
+      });
+      expect(mine()).toHaveLength(orders.length);
+      expect(new Set(mine().map((m) => m.messageId)).size).toBe(orders.length);
+    } finally {
+      await replica.app.close();
+    }
   });
 
   it('rejects a bad query with field errors', async () => {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
@@ -15,10 +15,10 @@ export interface OutgoingEmail {
 
 /**
  * The process's one SMTP transport: pooled connections to SMTP_URL, timeouts short enough that a hung
- * server fails the send (and the handler is retried) well inside the handler's transaction.
+ * server fails the send well inside the e-mail's lease (see NoticeDispatcher).
  */
 @Injectable()
-export class Mailer implements OnApplicationShutdown {
+export class Mailer {
   private readonly logger = new Logger(Mailer.name);
   private readonly transport: Transporter<SMTPPool.SentMessageInfo, SMTPPool.Options>;
   private readonly from: string;
@@ -41,8 +41,8 @@ export class Mailer implements OnApplicationShutdown {
     if (info.rejected.length) throw new Error(`SMTP server rejected ${info.rejected.length} recipient(s)`);
   }
 
-  // After messaging has drained in-flight handlers (beforeApplicationShutdown), not before.
-  onApplicationShutdown(): void {
+  /** Closes the pooled connections; NoticeDispatcher calls it once its last send has ended. */
+  close(): void {
     this.transport.close();
     this.logger.log({ msg: 'smtp transport closed' });
   }

@@ -1,43 +1,137 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { SqlTransaction } from '@loja/messaging';
+import { Database, type SqlTransaction } from '@loja/messaging';
 import type { Notification } from '../generated/prisma/client';
+import type { Notice } from '../notices/notice';
 import { PrismaService } from '../prisma/prisma.service';
+import type { LeasedNoticeEmail, NoticeEmail } from './notice-email';
 
-export type NotificationDraft = Omit<Notification, 'id' | 'sentAt'>;
+export type ListedNotification = Pick<Notification, 'notice' | 'recipient' | 'subject' | 'messageId' | 'sentAt'>;
 
-/** The only place that reads and writes sent notifications. */
+/** What the handler knows of an e-mail before it is recorded. */
+export type NotificationDraft = Omit<NoticeEmail, 'id' | 'attempts'> & { eventId: string };
+
+interface NotificationRow {
+  id: string;
+  order_id: string;
+  notice: Notice;
+  recipient: string;
+  recipient_name: string;
+  subject: string;
+  text: string;
+  html: string;
+  headers: Record<string, string>;
+  message_id: string;
+  attempts: number;
+}
+
+const EMAIL_COLUMNS = `id::text, order_id::text, notice::text, recipient, recipient_name, subject, text, html, headers,
+  message_id, attempts`;
+
+// Leases are counted on the database's clock from the moment the statement runs (clock_timestamp(),
+// not the transaction's start), so the process's own deadline (see LeasedNoticeEmail) never outlasts it.
+const RECORD = `INSERT INTO notification (id, order_id, notice, event_id, recipient, recipient_name, subject, text, html,
+    headers, message_id, claimed_until)
+  VALUES ($1::uuid, $2::uuid, $3::notice, $4::uuid, $5, $6, $7, $8, $9, $10::jsonb, $11,
+    clock_timestamp() + $12::int * interval '1 millisecond')
+  ON CONFLICT DO NOTHING`;
+
+const CLAIM_DUE = `UPDATE notification SET claimed_until = clock_timestamp() + $2::int * interval '1 millisecond'
+  WHERE id IN (
+    SELECT id FROM notification WHERE sent_at IS NULL AND claimed_until <= now()
+    ORDER BY claimed_until LIMIT $1 FOR UPDATE SKIP LOCKED)
+  RETURNING ${EMAIL_COLUMNS}`;
+
+const MARK_SENT = `UPDATE notification SET sent_at = clock_timestamp(), claimed_until = NULL
+  WHERE id = ANY($1::uuid[]) AND sent_at IS NULL`;
+
+const RECORD_FAILURE = `UPDATE notification
+  SET attempts = attempts + 1, last_error = $2, claimed_until = clock_timestamp() + $3::int * interval '1 millisecond'
+  WHERE id = $1::uuid AND sent_at IS NULL`;
+
+const RELEASE = `UPDATE notification SET claimed_until = clock_timestamp() WHERE id = ANY($1::uuid[]) AND sent_at IS NULL`;
+
+/** The only place that reads and writes notifications (the e-mail outbox). */
 @Injectable()
 export class NotificationRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly database: Database,
+    private readonly prisma: PrismaService,
+  ) {}
 
   /**
-   * Inserts the row for (order, notice) unless one exists, and says whether it did. A concurrent
-   * transaction inserting the same pair waits on the unique index until this one commits (then it
-   * inserts nothing) or rolls back (then it inserts): only one of them goes on to send the e-mail.
+   * Records the e-mail for (order, notice) unless one exists, leased to this process for `leaseMs`,
+   * and returns it if it did. A concurrent transaction recording the same pair waits on the unique
+   * index until this one commits (then it records nothing) or rolls back (then it records): only one
+   * of them goes on to send the e-mail.
    */
-  async claim(tx: SqlTransaction, draft: NotificationDraft): Promise<Notification | undefined> {
-    const row = { id: randomUUID(), ...draft, sentAt: new Date() };
-    // Raw SQL on this per-event path: Prisma compiles a createMany anew on every call.
-    const inserted = await tx.execute(
-      `INSERT INTO notification (id, order_id, notice, event_id, recipient, subject, message_id, sent_at)
-       VALUES ($1::uuid, $2::uuid, $3::notice, $4::uuid, $5, $6, $7, $8::timestamptz)
-       ON CONFLICT DO NOTHING`,
-      [
-        row.id,
-        row.orderId,
-        row.notice,
-        row.eventId,
-        row.recipient,
-        row.subject,
-        row.messageId,
-        row.sentAt.toISOString(),
-      ],
-    );
-    return inserted === 1 ? row : undefined;
+  async record(tx: SqlTransaction, draft: NotificationDraft, leaseMs: number): Promise<LeasedNoticeEmail | undefined> {
+    const email = { id: randomUUID(), ...draft, attempts: 0 };
+    const leasedAt = Date.now();
+    const inserted = await tx.execute(RECORD, [
+      email.id,
+      email.orderId,
+      email.notice,
+      email.eventId,
+      email.to.address,
+      email.to.name,
+      email.subject,
+      email.text,
+      email.html,
+      JSON.stringify(email.headers),
+      email.messageId,
+      leaseMs,
+    ]);
+    return inserted === 1 ? { ...email, leaseEndsAt: leasedAt + leaseMs } : undefined;
   }
 
-  async listForOrder(orderId: string): Promise<Notification[]> {
-    return this.prisma.notification.findMany({ where: { orderId }, orderBy: [{ sentAt: 'asc' }, { id: 'asc' }] });
+  /**
+   * Takes up to `limit` unsent e-mails whose lease has run out (their sender died, or their last send
+   * failed and its back-off is over) and leases them to this process for `leaseMs`. One statement:
+   * rows another sender is claiming at the same moment are skipped, never taken twice.
+   */
+  async claimDue(limit: number, leaseMs: number): Promise<LeasedNoticeEmail[]> {
+    const leasedAt = Date.now();
+    const rows = await this.database.query<NotificationRow>(CLAIM_DUE, [limit, leaseMs]);
+    return rows.map((row) => ({ ...toEmail(row), leaseEndsAt: leasedAt + leaseMs }));
   }
+
+  /** Records that the SMTP server accepted these e-mails; the first time counts. */
+  async markSent(ids: string[]): Promise<void> {
+    await this.database.execute(MARK_SENT, [ids]);
+  }
+
+  /** Counts a failed send and leaves the e-mail to the sweep once `retryInMs` have passed. */
+  async recordFailure(id: string, error: string, retryInMs: number): Promise<void> {
+    await this.database.execute(RECORD_FAILURE, [id, error, retryInMs]);
+  }
+
+  /** Gives up this process's lease on e-mails it will not send (shutting down): the next sweep takes them. */
+  async release(ids: string[]): Promise<void> {
+    await this.database.execute(RELEASE, [ids]);
+  }
+
+  /** Every notice of an order, sent or not, in the order they were recorded. */
+  async listForOrder(orderId: string): Promise<ListedNotification[]> {
+    return this.prisma.notification.findMany({
+      where: { orderId },
+      select: { notice: true, recipient: true, subject: true, messageId: true, sentAt: true },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+  }
+}
+
+function toEmail(row: NotificationRow): NoticeEmail {
+  return {
+    id: row.id,
+    orderId: row.order_id,
+    notice: row.notice,
+    to: { name: row.recipient_name, address: row.recipient },
+    subject: row.subject,
+    text: row.text,
+    html: row.html,
+    messageId: row.message_id,
+    headers: row.headers,
+    attempts: row.attempts,
+  };
 }

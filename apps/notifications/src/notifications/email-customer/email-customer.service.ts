@@ -1,11 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AnyEvent } from '@loja/contracts';
 import type { SqlTransaction } from '@loja/messaging';
-import { Mailer } from '../../mail/mailer.service';
+import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../../config/notifications.config';
 import { noticeMessageId, type NoticeFacts } from '../../notices/notice';
 import { renderNotice } from '../../notices/render-notice';
 import { NotificationRepository } from '../notification.repository';
 import { OrderContactRepository } from '../order-contact.repository';
+import { NoticeDispatcher } from '../send-notices/notice-dispatcher.service';
 
 /** The order's PedidoCriado has not been handled yet: retrying later will find the contact. */
 export class ContactNotKnownYetError extends Error {
@@ -16,10 +17,11 @@ export class ContactNotKnownYetError extends Error {
 }
 
 /**
- * Sends one notice about an order to its customer, at most once per (order, notice), whatever is
- * redelivered. Runs in the handler's transaction: the Notification row is claimed first, stamped with
- * the send time (so a concurrent copy of the same fact waits for this one), then the e-mail is sent; a
- * failed send throws and rolls the claim back, so the retry sends it again.
+ * Records one notice about an order for its customer, at most once per (order, notice), whatever is
+ * redelivered. Runs in the handler's transaction and only writes: the whole e-mail goes into the
+ * outbox (the notification row), leased to this process, and once the transaction has committed the
+ * NoticeDispatcher sends it. A rolled-back transaction (a batch one of whose messages failed) leaves
+ * neither the row nor a send behind, so handling the message again cannot send the e-mail twice.
  */
 @Injectable()
 export class EmailCustomerService {
@@ -28,37 +30,39 @@ export class EmailCustomerService {
   constructor(
     private readonly contacts: OrderContactRepository,
     private readonly notifications: NotificationRepository,
-    private readonly mailer: Mailer,
+    private readonly dispatcher: NoticeDispatcher,
+    @Inject(NOTIFICATIONS_CONFIG) private readonly config: NotificationsConfig,
   ) {}
 
   async execute(tx: SqlTransaction, event: AnyEvent, orderId: string, facts: NoticeFacts): Promise<void> {
-    const context = { orderId, eventId: event.id, notice: facts.notice };
     const contact = await this.contacts.find(tx, orderId);
     if (!contact) throw new ContactNotKnownYetError(orderId);
 
     const email = renderNotice({ orderId, customerName: contact.customerName }, facts);
-    const messageId = noticeMessageId(orderId, facts.notice);
-    const claimed = await this.notifications.claim(tx, {
-      orderId,
-      notice: facts.notice,
-      eventId: event.id,
-      recipient: contact.email,
-      subject: email.subject,
-      messageId,
-    });
-    if (!claimed) {
-      this.logger.log({ msg: 'notice already sent, nothing to do', ...context });
+    const recorded = await this.notifications.record(
+      tx,
+      {
+        orderId,
+        notice: facts.notice,
+        eventId: event.id,
+        to: { name: contact.customerName, address: contact.email },
+        subject: email.subject,
+        text: email.text,
+        html: email.html,
+        messageId: noticeMessageId(orderId, facts.notice),
+        headers: { 'X-Loja-Order-Id': orderId, 'X-Loja-Notice': facts.notice },
+      },
+      this.config.NOTIFICATIONS_SEND_LEASE_MS,
+    );
+    if (!recorded) {
+      this.logger.debug({
+        msg: 'notice already recorded, nothing to do',
+        orderId,
+        eventId: event.id,
+        notice: facts.notice,
+      });
       return;
     }
-
-    await this.mailer.send({
-      to: { name: contact.customerName, address: contact.email },
-      subject: email.subject,
-      text: email.text,
-      html: email.html,
-      messageId,
-      headers: { 'X-Loja-Order-Id': orderId, 'X-Loja-Notice': facts.notice },
-    });
-    this.logger.debug({ msg: 'e-mail sent', ...context, messageId });
+    tx.afterCommit(() => this.dispatcher.dispatch(recorded));
   }
 }

@@ -5,7 +5,10 @@ import { NotificationRepository } from '../notification.repository';
 
 const ListNotificationsQuery = z.strictObject({ orderId: z.uuid() });
 
-/** What the customer of an order was sent, oldest first. */
+/**
+ * The notices of an order, oldest first, sent or still waiting to be sent: `status` is `sent` (with
+ * `sentAt`) or `pending` (`sentAt: null`; SMTP has not accepted it yet).
+ */
 @Controller('notifications')
 export class ListNotificationsController {
   constructor(private readonly notifications: NotificationRepository) {}
@@ -13,13 +16,14 @@ export class ListNotificationsController {
   @Get()
   async list(@Query() query: unknown) {
     const { orderId } = parseRequest(ListNotificationsQuery, query);
-    const sent = await this.notifications.listForOrder(orderId);
-    return sent.map((n) => ({
+    const notices = await this.notifications.listForOrder(orderId);
+    return notices.map((n) => ({
       notice: n.notice,
+      status: n.sentAt ? ('sent' as const) : ('pending' as const),
       recipient: n.recipient,
       subject: n.subject,
       messageId: n.messageId,
-      sentAt: n.sentAt.toISOString(),
+      sentAt: n.sentAt?.toISOString() ?? null,
     }));
   }
 }
