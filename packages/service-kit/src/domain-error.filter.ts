@@ -14,6 +14,7 @@ export class DomainErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     if (error instanceof DomainError) {
+      for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
       response.status(error.httpStatus).json({
         statusCode: error.httpStatus,
         code: error.code,

@@ -8,9 +8,18 @@ export class DomainError extends Error {
     message: string,
     readonly httpStatus: number,
     readonly details?: unknown,
+    /** Response headers that go with it (Retry-After, say). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = new.target.name;
+  }
+}
+
+/** The service refuses work it cannot finish now: 503, and when to try again. */
+export class ServiceOverloadedError extends DomainError {
+  constructor(code: string, message: string, retryAfterSeconds: number, details?: unknown) {
+    super(code, message, 503, details, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
   }
 }
 

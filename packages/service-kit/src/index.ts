@@ -1,5 +1,5 @@
 export { bootstrapService, createServiceApp, type ServiceSettings } from './bootstrap-service';
-export { DomainError, InvalidRequestError, type FieldError } from './domain-error';
+export { DomainError, InvalidRequestError, ServiceOverloadedError, type FieldError } from './domain-error';
 export { DomainErrorFilter } from './domain-error.filter';
 export { parseRequest } from './parse-request';
 export { createDatabasePool } from './database-pool';

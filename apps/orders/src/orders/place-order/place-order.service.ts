@@ -8,6 +8,7 @@ import { priceOrder } from '../order';
 import { OrderRepository, type OrderRecord } from '../order.repository';
 import { toOrderView, type OrderView } from '../order.view';
 import type { PlaceOrderRequest } from './place-order.request';
+import { PlaceOrderAdmission } from './place-order-admission';
 import { requestHash } from './request-hash';
 
 export interface PlacedOrder {
@@ -33,6 +34,7 @@ export class PlaceOrderService {
     private readonly orders: OrderRepository,
     private readonly catalog: CatalogRepository,
     private readonly outbox: OutboxService,
+    private readonly admission: PlaceOrderAdmission,
   ) {}
 
   async execute(request: PlaceOrderRequest, idempotencyKey?: string): Promise<PlacedOrder> {
@@ -41,6 +43,7 @@ export class PlaceOrderService {
       const earlier = await this.replay(idempotency.key, idempotency.hash);
       if (earlier) return earlier;
     }
+    this.admission.assertAccepting();
 
     const catalog = await this.catalog.findBySkus(request.items.map((item) => item.sku));
     const priced = priceOrder(request.items, catalog);

@@ -1,0 +1,40 @@
+/**
+ * Whether Orders takes a new order, from how far behind its own outbox is. An order accepted is a
+ * promise to carry it to a final state; when the events already written cannot leave fast enough (the
+ * broker refuses them because a consumer's queue is full, or the machine cannot keep up), taking more
+ * only makes every order later. Refusing with 503 and Retry-After lets the store keep completing at
+ * its capacity while the client waits.
+ */
+export interface AdmissionLimits {
+  /** Unpublished events above which new orders are refused. */
+  maxOutboxBacklog: number;
+  /** Age of the oldest unpublished event above which new orders are refused. */
+  maxOutboxAgeMs: number;
+}
+
+export interface OutboxLagReading {
+  backlog: number;
+  oldestAgeMs: number;
+}
+
+export type AdmissionDecision = { accept: true } | { accept: false; reason: string; retryAfterSeconds: number };
+
+export function decideAdmission(lag: OutboxLagReading, limits: AdmissionLimits): AdmissionDecision {
+  // Try again once about the current lag has had time to clear; never sooner than 1 s.
+  const retryAfterSeconds = Math.min(30, Math.max(1, Math.ceil(lag.oldestAgeMs / 1000)));
+  if (lag.oldestAgeMs > limits.maxOutboxAgeMs) {
+    return {
+      accept: false,
+      reason: `the oldest unpublished event is ${lag.oldestAgeMs} ms old (limit ${limits.maxOutboxAgeMs} ms)`,
+      retryAfterSeconds,
+    };
+  }
+  if (lag.backlog > limits.maxOutboxBacklog) {
+    return {
+      accept: false,
+      reason: `${lag.backlog} events wait to be published (limit ${limits.maxOutboxBacklog})`,
+      retryAfterSeconds,
+    };
+  }
+  return { accept: true };
+}

@@ -1,0 +1,58 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { OutboxRelay, type OutboxLag } from '@loja/messaging';
+import { ServiceOverloadedError } from '@loja/service-kit';
+import { ORDERS_CONFIG, type OrdersConfig } from '../../config/orders.config';
+import { decideAdmission } from './admission-policy';
+
+/**
+ * Keeps a fresh reading of Orders' outbox lag (one query every ORDERS_ADMISSION_CHECK_INTERVAL_MS, not
+ * one per request) and refuses new orders while it is over the limits (admission-policy.ts).
+ */
+@Injectable()
+export class PlaceOrderAdmission implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PlaceOrderAdmission.name);
+  private lag: OutboxLag = { backlog: 0, oldestAgeMs: 0 };
+  private timer: NodeJS.Timeout | undefined;
+  private refusing = false;
+
+  constructor(
+    private readonly relay: OutboxRelay,
+    @Inject(ORDERS_CONFIG) private readonly config: OrdersConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.refresh(), this.config.ORDERS_ADMISSION_CHECK_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Throws a 503 (ORDERS_OVERLOADED, with Retry-After) while Orders cannot keep up. */
+  assertAccepting(): void {
+    const decision = decideAdmission(this.lag, {
+      maxOutboxBacklog: this.config.ORDERS_MAX_OUTBOX_BACKLOG,
+      maxOutboxAgeMs: this.config.ORDERS_MAX_OUTBOX_AGE_MS,
+    });
+    if (decision.accept === this.refusing) {
+      this.refusing = !decision.accept;
+      this.logger.warn({ msg: decision.accept ? 'accepting orders again' : 'refusing new orders', ...this.lag });
+    }
+    if (!decision.accept) {
+      throw new ServiceOverloadedError(
+        'ORDERS_OVERLOADED',
+        `orders cannot take new orders now: ${decision.reason}; try again later`,
+        decision.retryAfterSeconds,
+      );
+    }
+  }
+
+  private async refresh(): Promise<void> {
+    try {
+      this.lag = await this.relay.lag();
+    } catch {
+      // Database unavailable: placing the order fails on its own with a 503; keep the last reading.
+    }
+  }
+}
