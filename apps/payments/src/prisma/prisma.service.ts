@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { createDatabasePool } from '@loja/service-kit';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from '../config/payments.config';
-import { PrismaClient, type Prisma } from '../generated/prisma/client';
+import { PrismaClient } from '../generated/prisma/client';
 
 @Injectable()
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {

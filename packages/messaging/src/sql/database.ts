@@ -103,7 +103,7 @@ export class Database implements SqlExecutor {
         });
         remaining.forEach((shared, i) => shared.resolve(results[i]));
         return;
-      } catch (error) {
+      } catch {
         if (!culprit) break; // nobody's work threw (COMMIT itself failed): each runs alone below
         culprit.work.reject(culprit.error);
         const failed = culprit.work;
