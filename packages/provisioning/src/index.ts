@@ -4,3 +4,4 @@ export { RabbitManagement, type BrokerNode, type VhostQueueCount } from './rabbi
 export { migrate } from './migrate';
 export * from './broker-file-handles';
 export { assertBrokerFileHandles, BrokerOutOfFileHandlesError } from './assert-broker-file-handles';
+export { throughLocalSocket } from './postgres-socket';

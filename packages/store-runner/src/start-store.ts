@@ -10,6 +10,7 @@ import {
   provisionServiceDatabase,
   withVhost,
   type Service,
+  throughLocalSocket,
 } from '@loja/provisioning';
 import { startMailSink, type MailSink } from './mail-sink';
 import { displayPath } from './paths';
@@ -126,7 +127,7 @@ export async function startStore(options: StoreOptions = {}): Promise<RunningSto
           cwd: o.rootDir,
           port,
           env: serviceEnvironment(o, service, {
-            DATABASE_URL: databaseUrls.get(service)!,
+            DATABASE_URL: throughLocalSocket(databaseUrls.get(service)!, o.postgresSocketDir),
             RABBITMQ_URL: rabbitmqUrl,
             PORT: String(port),
             ...(service === 'notifications' && smtpUrl ? { SMTP_URL: smtpUrl } : {}),

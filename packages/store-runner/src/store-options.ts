@@ -21,6 +21,11 @@ export interface StoreOptions {
   mailSink?: { smtpPort?: number; httpPort?: number };
   /** PostgreSQL and RabbitMQ connections. Default: serverSettingsFromEnv(). */
   servers?: ServerSettings;
+  /**
+   * Where the local PostgreSQL's Unix socket is: services reach a PostgreSQL on this machine through
+   * it (cheaper than loopback TCP). Default: POSTGRES_SOCKET_DIR or /var/run/postgresql; '' keeps TCP.
+   */
+  postgresSocketDir?: string;
   /** Extra environment of every service (after the store's own variables). */
   env?: Record<string, string>;
   /** Extra environment per service, e.g. `{ logistics: { SHIPPING_DELAY_MS: '0' } }` (wins over `env`). */
@@ -44,6 +49,7 @@ export interface ResolvedStoreOptions {
   smtpUrl: string | undefined;
   mailSink: { smtpPort: number; httpPort: number };
   servers: ServerSettings;
+  postgresSocketDir: string;
   env: Record<string, string>;
   serviceEnv: Partial<Record<Service, Record<string, string>>>;
   logDir: string;
@@ -94,6 +100,7 @@ export function resolveStoreOptions(options: StoreOptions, env: NodeJS.ProcessEn
       httpPort: options.mailSink?.httpPort ?? portFromEnv(env, 'MAIL_UI_PORT', 8025),
     },
     servers: options.servers ?? serverSettingsFromEnv(env),
+    postgresSocketDir: options.postgresSocketDir ?? env.POSTGRES_SOCKET_DIR ?? '/var/run/postgresql',
     env: options.env ?? {},
     serviceEnv: options.serviceEnv ?? {},
     logDir: options.logDir ?? join(rootDir, '.store', namespace, 'logs'),
