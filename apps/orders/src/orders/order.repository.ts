@@ -223,58 +223,71 @@ export class OrderRepository {
     return { items, total };
   }
 
-  /** The order's status fields, its row locked until the transaction ends (events for it apply one at a time). */
-  async lock(tx: SqlTransaction, id: string): Promise<OrderState | undefined> {
+  /**
+   * The status fields of `ids`, their rows locked until the transaction ends (events for one order
+   * apply one at a time, in any number of processes), in id order so two transactions never deadlock.
+   * One statement for a whole batch of saga events. Orders that do not exist are missing from the map.
+   */
+  async lockMany(tx: SqlTransaction, ids: readonly string[]): Promise<Map<string, OrderState>> {
     const rows = await tx.query<{
+      id: string;
       status: OrderStatus;
       cancellation_reason: OrderState['cancellationReason'];
       carrier: string | null;
       tracking_code: string | null;
     }>(
-      `SELECT status::text AS status, cancellation_reason::text AS cancellation_reason, carrier, tracking_code
-       FROM "order" WHERE id = $1::uuid FOR UPDATE`,
-      [id],
+      `SELECT id::text AS id, status::text AS status, cancellation_reason::text AS cancellation_reason, carrier,
+              tracking_code
+       FROM "order" WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [[...new Set(ids)]],
     );
-    const row = rows[0];
-    if (!row) return undefined;
-    return {
-      status: row.status,
-      cancellationReason: row.cancellation_reason,
-      carrier: row.carrier,
-      trackingCode: row.tracking_code,
-    };
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        {
+          status: row.status,
+          cancellationReason: row.cancellation_reason,
+          carrier: row.carrier,
+          trackingCode: row.tracking_code,
+        },
+      ]),
+    );
   }
 
   /**
-   * Appends `entry` to the order's timeline with the order's status once applied (`next`), and stores
-   * `next` on the order when it `changed`. One statement: one round trip per saga event.
+   * Appends the timeline entries (each with the order's status once its event was applied) and stores
+   * the new state of the orders whose status changed. One statement for any number of events.
    */
-  async recordEvent(
+  async recordEvents(
     tx: SqlTransaction,
-    orderId: string,
-    next: OrderState,
-    changed: boolean,
-    entry: TimelineEntry,
+    entries: ReadonlyArray<{ orderId: string; status: OrderStatus; entry: TimelineEntry }>,
+    changed: ReadonlyMap<string, OrderState>,
   ): Promise<void> {
+    const orders = [...changed];
     await tx.execute(
       `WITH updated AS (
-         UPDATE "order"
-         SET status = $2::order_status, cancellation_reason = $3::cancellation_reason, carrier = $4,
-             tracking_code = $5, updated_at = statement_timestamp()
-         WHERE id = $1::uuid AND $6::boolean
+         UPDATE "order" o
+         SET status = c.status, cancellation_reason = c.cancellation_reason, carrier = c.carrier,
+             tracking_code = c.tracking_code, updated_at = statement_timestamp()
+         FROM unnest($1::uuid[], $2::order_status[], $3::cancellation_reason[], $4::text[], $5::text[])
+           AS c(id, status, cancellation_reason, carrier, tracking_code)
+         WHERE o.id = c.id
        )
        INSERT INTO order_timeline_entry (order_id, type, status, event_id, occurred_at, recorded_at)
-       VALUES ($1::uuid, $7, $2::order_status, $8::uuid, $9::timestamptz, statement_timestamp())`,
+       SELECT order_id, type, status, event_id, occurred_at, statement_timestamp()
+       FROM unnest($6::uuid[], $7::text[], $8::order_status[], $9::uuid[], $10::timestamptz[])
+         AS e(order_id, type, status, event_id, occurred_at)`,
       [
-        orderId,
-        next.status,
-        next.cancellationReason,
-        next.carrier,
-        next.trackingCode,
-        changed,
-        entry.type,
-        entry.eventId,
-        entry.occurredAt.toISOString(),
+        orders.map(([id]) => id),
+        orders.map(([, state]) => state.status),
+        orders.map(([, state]) => state.cancellationReason),
+        orders.map(([, state]) => state.carrier),
+        orders.map(([, state]) => state.trackingCode),
+        entries.map((e) => e.orderId),
+        entries.map((e) => e.entry.type),
+        entries.map((e) => e.status),
+        entries.map((e) => e.entry.eventId),
+        entries.map((e) => e.entry.occurredAt.toISOString()),
       ],
     );
   }

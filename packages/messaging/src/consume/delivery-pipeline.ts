@@ -166,6 +166,7 @@ export class DeliveryPipeline {
       queue.name,
       deliveries.map((delivery) => delivery.event),
     );
+    tx.handling(deliveries.filter((delivery) => fresh.has(delivery.event.id)).map((delivery) => delivery.event));
     const handled: boolean[] = [];
     for (const delivery of deliveries) {
       const first = fresh.delete(delivery.event.id);

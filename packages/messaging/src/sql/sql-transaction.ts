@@ -1,3 +1,4 @@
+import type { AnyEvent } from '@loja/contracts';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import type { PublishableEvent } from '../outbox/publishable-event';
 import { sqlTypes } from './sql-types';
@@ -42,6 +43,20 @@ export class SqlTransaction extends SqlClient {
   private readonly beforeCommitWork = new Map<string, () => Promise<void>>();
   private readonly afterCommitWork: Array<() => void> = [];
   private readonly events: PublishableEvent[] = [];
+  private handled: readonly AnyEvent[] = [];
+
+  /**
+   * The events this transaction handles, when a consumer runs it (one, or a batch): a handler may read
+   * what it needs for all of them in one statement on its first call, instead of one per event.
+   */
+  get eventsHandled(): readonly AnyEvent[] {
+    return this.handled;
+  }
+
+  /** @internal DeliveryPipeline, before it calls the handlers. */
+  handling(events: readonly AnyEvent[]): void {
+    this.handled = events;
+  }
 
   /** Runs `work` before COMMIT; asked again with the same key, the latest `work` replaces the earlier one. */
   beforeCommit(key: string, work: () => Promise<void>): void {

@@ -1,16 +1,29 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PedidoCancelado } from '@loja/contracts';
 import { OutboxService, type SqlTransaction } from '@loja/messaging';
-import { applyFact, sagaFactOf, type SagaEvent } from '../order';
-import { OrderRepository } from '../order.repository';
+import { applyFact, sagaFactOf, type OrderState, type OrderStatus, type SagaEvent } from '../order';
+import { OrderRepository, type TimelineEntry } from '../order.repository';
+
+/** What a transaction has applied so far: the orders it locked, and the writes it owes. */
+interface TrackedOrders {
+  states: Map<string, OrderState>;
+  entries: Array<{ orderId: string; status: OrderStatus; entry: TimelineEntry }>;
+  changed: Map<string, OrderState>;
+}
 
 /**
- * Applies one saga event to its order: status per the rules in order.ts, a timeline entry for every
+ * Applies saga events to their orders: status per the rules in order.ts, a timeline entry for every
  * distinct event, and PedidoCancelado when (and only when) the order becomes CANCELLED.
+ *
+ * Set-based per transaction: the first event of a transaction locks the orders of every event the
+ * transaction handles in one statement; each event is then applied in memory, in order (two events
+ * of one order in one batch see each other), and all the timeline entries and new statuses are
+ * written by one statement just before COMMIT.
  */
 @Injectable()
 export class TrackOrderService {
   private readonly logger = new Logger(TrackOrderService.name);
+  private readonly tracked = new WeakMap<SqlTransaction, TrackedOrders>();
 
   constructor(
     private readonly orders: OrderRepository,
@@ -19,17 +32,20 @@ export class TrackOrderService {
 
   async execute(event: SagaEvent, tx: SqlTransaction): Promise<void> {
     const { orderId } = event.data;
-    // Locked: two events for one order (from two consumers or replicas) apply one after the other.
-    const current = await this.orders.lock(tx, orderId);
+    const tracked = await this.trackedIn(tx, orderId);
+    const current = tracked.states.get(orderId);
     // The order is committed before PedidoCriado leaves, so this is not expected: retry, then DLQ.
     if (!current) throw new Error(`order ${orderId} not found for ${event.type} ${event.id}`);
 
     const transition = applyFact(current, sagaFactOf(event));
-    await this.orders.recordEvent(tx, orderId, transition.next, transition.changed, {
-      type: event.type,
-      eventId: event.id,
-      occurredAt: new Date(event.occurredAt),
+    tracked.states.set(orderId, transition.next);
+    tracked.entries.push({
+      orderId,
+      status: transition.next.status,
+      entry: { type: event.type, eventId: event.id, occurredAt: new Date(event.occurredAt) },
     });
+    if (transition.changed) tracked.changed.set(orderId, transition.next);
+    tx.beforeCommit('orders.track-order', () => this.orders.recordEvents(tx, tracked.entries, tracked.changed));
     if (transition.cancelled && transition.next.cancellationReason) {
       await this.outbox.add(
         tx,
@@ -38,12 +54,29 @@ export class TrackOrderService {
         { causedBy: event },
       );
     }
+    this.logger.debug({
+      msg: transition.changed ? 'order status changed' : 'event recorded, status unchanged',
+      orderId,
+      eventId: event.id,
+      type: event.type,
+      from: current.status,
+      to: transition.next.status,
+    });
+  }
 
-    const context = { orderId, eventId: event.id, type: event.type };
-    if (transition.changed) {
-      this.logger.debug({ msg: 'order status changed', ...context, from: current.status, to: transition.next.status });
-    } else {
-      this.logger.debug({ msg: 'event recorded, status unchanged', ...context, status: current.status });
+  /** This transaction's locked orders; on its first event, locks those of all its events at once. */
+  private async trackedIn(tx: SqlTransaction, orderId: string): Promise<TrackedOrders> {
+    let tracked = this.tracked.get(tx);
+    if (!tracked) {
+      const ids = tx.eventsHandled.map((event) => (event.data as { orderId?: string }).orderId).filter(isString);
+      tracked = { states: await this.orders.lockMany(tx, [...ids, orderId]), entries: [], changed: new Map() };
+      this.tracked.set(tx, tracked);
+    } else if (!tracked.states.has(orderId)) {
+      // Not among the events the transaction announced (a caller outside the consumer): lock it now.
+      for (const [id, state] of await this.orders.lockMany(tx, [orderId])) tracked.states.set(id, state);
     }
+    return tracked;
   }
 }
+
+const isString = (value: unknown): value is string => typeof value === 'string';
