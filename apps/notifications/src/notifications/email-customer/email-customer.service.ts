@@ -5,7 +5,7 @@ import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../../config/not
 import { noticeMessageId, type NoticeFacts } from '../../notices/notice';
 import { renderNotice } from '../../notices/render-notice';
 import { NotificationRepository } from '../notification.repository';
-import { OrderContactRepository } from '../order-contact.repository';
+import { OrderContactRepository, type OrderContact } from '../order-contact.repository';
 import { NoticeDispatcher } from '../send-notices/notice-dispatcher.service';
 
 /** The order's PedidoCriado has not been handled yet: retrying later will find the contact. */
@@ -26,6 +26,7 @@ export class ContactNotKnownYetError extends Error {
 @Injectable()
 export class EmailCustomerService {
   private readonly logger = new Logger(EmailCustomerService.name);
+  private readonly contactsByTransaction = new WeakMap<SqlTransaction, Map<string, OrderContact>>();
 
   constructor(
     private readonly contacts: OrderContactRepository,
@@ -34,8 +35,16 @@ export class EmailCustomerService {
     @Inject(NOTIFICATIONS_CONFIG) private readonly config: NotificationsConfig,
   ) {}
 
+  /** Keeps whom to write to about an order (the first contact given wins), for this transaction too. */
+  async rememberContact(tx: SqlTransaction, contact: { orderId: string; customerName: string; email: string }) {
+    if (await this.contacts.remember(tx, contact)) {
+      (await this.contactsIn(tx)).set(contact.orderId, { ...contact, createdAt: new Date() });
+    }
+  }
+
   async execute(tx: SqlTransaction, event: AnyEvent, orderId: string, facts: NoticeFacts): Promise<void> {
-    const contact = await this.contacts.find(tx, orderId);
+    const known = await this.contactsIn(tx);
+    const contact = known.get(orderId) ?? (await this.contacts.find(tx, orderId));
     if (!contact) throw new ContactNotKnownYetError(orderId);
 
     const email = renderNotice({ orderId, customerName: contact.customerName }, facts);
@@ -64,5 +73,21 @@ export class EmailCustomerService {
       return;
     }
     tx.afterCommit(() => this.dispatcher.dispatch(recorded));
+  }
+
+  /**
+   * The contacts of the orders of every event the transaction handles, read in one statement on its
+   * first notice (a batch of notices costs one lookup, not one each).
+   */
+  private async contactsIn(tx: SqlTransaction): Promise<Map<string, OrderContact>> {
+    let contacts = this.contactsByTransaction.get(tx);
+    if (!contacts) {
+      contacts = await this.contacts.findMany(
+        tx,
+        tx.eventsHandled.map((handled) => handled.correlationId),
+      );
+      this.contactsByTransaction.set(tx, contacts);
+    }
+    return contacts;
   }
 }

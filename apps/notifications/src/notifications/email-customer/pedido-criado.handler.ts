@@ -1,21 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { PedidoCriado, type EventOf } from '@loja/contracts';
 import { HandleEvent, type SqlTransaction } from '@loja/messaging';
-import { OrderContactRepository } from '../order-contact.repository';
 import { EmailCustomerService } from './email-customer.service';
 
 /** PedidoCriado → remember whom to write to about the order, then "we received your order". */
 @Injectable()
 export class EmailCustomerOnPedidoCriado {
-  constructor(
-    private readonly contacts: OrderContactRepository,
-    private readonly emailCustomer: EmailCustomerService,
-  ) {}
+  constructor(private readonly emailCustomer: EmailCustomerService) {}
 
   @HandleEvent(PedidoCriado, { queue: 'notifications.email-customer' })
   async handle(event: EventOf<typeof PedidoCriado>, tx: SqlTransaction): Promise<void> {
     const { orderId, customer, lines, totalCents } = event.data;
-    await this.contacts.remember(tx, { orderId, customerName: customer.name, email: customer.email });
+    await this.emailCustomer.rememberContact(tx, { orderId, customerName: customer.name, email: customer.email });
     await this.emailCustomer.execute(tx, event, orderId, { notice: 'received', lines, totalCents });
   }
 }
