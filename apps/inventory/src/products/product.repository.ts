@@ -67,6 +67,28 @@ export class ProductRepository {
     return new Map(rows.map((row) => [row.sku, row.stock_available]));
   }
 
+  /**
+   * Adds each `delta` (negative to take) to its product's stock and bumps its revision, in one
+   * statement; returns the products as they are now.
+   */
+  async adjustStockMany(
+    tx: SqlTransaction,
+    changes: ReadonlyArray<{ sku: string; delta: number }>,
+  ): Promise<ProductRecord[]> {
+    const rows = await tx.query<ProductRow>(
+      `UPDATE product p SET stock_available = p.stock_available + c.delta, revision = p.revision + 1,
+              updated_at = now()
+       FROM unnest($1::text[], $2::int[]) AS c(sku, delta)
+       WHERE p.sku = c.sku
+       RETURNING p.sku, p.name, p.price_cents, p.stock_available, p.revision`,
+      [changes.map((change) => change.sku), changes.map((change) => change.delta)],
+    );
+    if (rows.length !== new Set(changes.map((change) => change.sku)).size) {
+      throw new Error(`no product for some of ${changes.map((change) => change.sku).join(', ')}`);
+    }
+    return rows.map(toRecord);
+  }
+
   /** Adds `delta` (negative to take) to a product's stock and bumps its revision. */
   async adjustStock(tx: SqlTransaction, sku: string, delta: number): Promise<ProductRecord> {
     const rows = await tx.query<ProductRow>(

@@ -26,11 +26,6 @@ export interface DueShipment {
 export class ShipmentRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async existsForOrder(tx: SqlTransaction, orderId: string): Promise<boolean> {
-    const rows = await tx.query('SELECT 1 FROM shipment WHERE order_id = $1::uuid', [orderId]);
-    return rows.length > 0;
-  }
-
   /**
    * Creates a PREPARING shipment due `delayMs` from now on the database's clock (the one the
    * dispatcher compares with, whichever replica it runs in), and, when it is delayed, announces its

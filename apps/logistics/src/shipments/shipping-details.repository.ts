@@ -24,14 +24,16 @@ export class ShippingDetailsRepository {
   }
 
   /**
-   * Whether the order's details are known, their row locked until the transaction ends: two payments
-   * announced for the same order are prepared one after the other, in any number of processes.
+   * Whether the order's details are known, its row locked until the transaction ends (so two payments
+   * announced for one order are decided one after the other), and whether a shipment was prepared for
+   * it already; one statement. Undefined when the details are not known yet.
    */
-  async lock(tx: SqlTransaction, orderId: string): Promise<boolean> {
-    const rows = await tx.query<{ order_id: string }>(
-      'SELECT order_id FROM shipping_details WHERE order_id = $1::uuid FOR UPDATE',
+  async lock(tx: SqlTransaction, orderId: string): Promise<{ shipmentPrepared: boolean } | undefined> {
+    const rows = await tx.query<{ prepared: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM shipment s WHERE s.order_id = d.order_id) AS prepared
+       FROM shipping_details d WHERE d.order_id = $1::uuid FOR UPDATE OF d`,
       [orderId],
     );
-    return rows.length > 0;
+    return rows[0] && { shipmentPrepared: rows[0].prepared };
   }
 }

@@ -25,18 +25,21 @@ export class PaymentIntentRepository {
 
   /**
    * The order's intent, its row locked until the transaction ends: charges of the same order (two
-   * EstoqueReservado for it, in any number of processes) run one after the other.
+   * EstoqueReservado for it, in any number of processes) run one after the other; `charged` says
+   * whether a payment exists for the order already (one statement for both).
    */
-  async lock(tx: SqlTransaction, orderId: string): Promise<PaymentIntent | undefined> {
+  async lock(tx: SqlTransaction, orderId: string): Promise<(PaymentIntent & { charged: boolean }) | undefined> {
     const rows = await tx.query<{
       order_id: string;
       amount_cents: bigint;
       currency: string;
       card_token: string;
       customer_id: string;
+      charged: boolean;
     }>(
-      `SELECT order_id::text, amount_cents, currency, card_token, customer_id
-       FROM payment_intent WHERE order_id = $1::uuid FOR UPDATE`,
+      `SELECT order_id::text, amount_cents, currency, card_token, customer_id,
+              EXISTS (SELECT 1 FROM payment p WHERE p.order_id = i.order_id) AS charged
+       FROM payment_intent i WHERE order_id = $1::uuid FOR UPDATE OF i`,
       [orderId],
     );
     const row = rows[0];
@@ -47,6 +50,7 @@ export class PaymentIntentRepository {
       currency: row.currency as 'BRL',
       cardToken: row.card_token,
       customerId: row.customer_id,
+      charged: row.charged,
     };
   }
 }

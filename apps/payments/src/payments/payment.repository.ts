@@ -20,11 +20,6 @@ export interface PaymentRecord {
 export class PaymentRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async existsForOrder(tx: SqlTransaction, orderId: string): Promise<boolean> {
-    const rows = await tx.query('SELECT 1 FROM payment WHERE order_id = $1::uuid', [orderId]);
-    return rows.length > 0;
-  }
-
   /** Raw SQL on the per-event path: one round trip, and no query for Prisma to compile. */
   async create(tx: SqlTransaction, payment: Omit<PaymentRecord, 'createdAt'>): Promise<PaymentRecord> {
     const rows = await tx.query<{ created_at: Date }>(

@@ -41,8 +41,8 @@ export class ReleaseStock {
       tx,
       reservation.lines.map((line) => line.sku),
     );
-    for (const line of reservation.lines) {
-      const product = await this.products.adjustStock(tx, line.sku, line.quantity);
+    const changes = reservation.lines.map((line) => ({ sku: line.sku, delta: line.quantity }));
+    for (const product of await this.products.adjustStockMany(tx, changes)) {
       this.changes.announce(tx, product, { causedBy: event });
     }
     await this.reservations.setStatus(tx, orderId, 'RELEASED');

@@ -36,8 +36,8 @@ export class ReserveStockOnPedidoCriado {
       await this.outbox.add(tx, EstoqueIndisponivel, { orderId, missing: plan.missing }, { causedBy: event });
       return;
     }
-    for (const line of plan.lines) {
-      const product = await this.products.adjustStock(tx, line.sku, -line.quantity);
+    const changes = plan.lines.map((line) => ({ sku: line.sku, delta: -line.quantity }));
+    for (const product of await this.products.adjustStockMany(tx, changes)) {
       this.changes.announce(tx, product, { causedBy: event });
     }
     await this.reservations.create(tx, orderId, 'HELD', plan.lines);

@@ -32,10 +32,9 @@ export class PrepareShipmentService {
 
   async execute(tx: SqlTransaction, cause: EventOf<typeof PagamentoAprovado>): Promise<void> {
     const { orderId } = cause.data;
-    if (!(await this.details.lock(tx, orderId))) {
-      throw new ShippingDetailsNotYetKnownError(`no shipping details for order ${orderId} yet`);
-    }
-    if (await this.shipments.existsForOrder(tx, orderId)) {
+    const details = await this.details.lock(tx, orderId);
+    if (!details) throw new ShippingDetailsNotYetKnownError(`no shipping details for order ${orderId} yet`);
+    if (details.shipmentPrepared) {
       this.logger.log({ msg: 'shipment already prepared', orderId, eventId: cause.id });
       return;
     }

@@ -34,7 +34,7 @@ export class ChargeOrderService {
     const { orderId } = cause.data;
     const intent = await this.intents.lock(tx, orderId);
     if (!intent) throw new PaymentDetailsNotYetKnownError(`no payment details for order ${orderId} yet`);
-    if (await this.payments.existsForOrder(tx, orderId)) {
+    if (intent.charged) {
       this.logger.log({ msg: 'order already charged', orderId, eventId: cause.id });
       return;
     }
