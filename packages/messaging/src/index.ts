@@ -32,3 +32,4 @@ export {
   type ConsumerQueueLimits,
 } from './topology/queue-arguments';
 export { allRetryDelaysMs, retryDelayMs } from './consume/retry-policy';
+export { CoalescingWriter } from './batching/coalescing-writer';

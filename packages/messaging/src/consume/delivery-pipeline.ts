@@ -9,7 +9,7 @@ import type { SqlTransaction } from '../sql/sql-transaction';
 import { ConsumerStats } from './consumer-stats';
 import { FailureRouting } from './failure-routing';
 import type { ConsumerQueue, EventHandler } from './handler-registry';
-import { MessageBatcher } from './message-batcher';
+import { MessageBatcher } from '../batching/message-batcher';
 
 /** What the pipeline tells the channel about a message once its outcome is safe. */
 export interface Settlement {

@@ -4,7 +4,7 @@ import { Headers } from '../headers';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import { RelayPool } from '../sql/database-pools';
 import { traceparentFor } from '../trace-context';
-import { CoalescingWriter } from './coalescing-writer';
+import { CoalescingWriter } from '../batching/coalescing-writer';
 import type { PublishableEvent } from './publishable-event';
 import { relayLeaseSeconds } from './relay-lease';
 import { publishBackoffMs } from './publish-backoff';

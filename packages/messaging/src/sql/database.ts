@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { QueryResultRow } from 'pg';
-import { MessageBatcher } from '../consume/message-batcher';
+import { MessageBatcher } from '../batching/message-batcher';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { TransactionPool } from './database-pools';

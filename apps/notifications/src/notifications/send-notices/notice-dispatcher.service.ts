@@ -6,12 +6,15 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { CoalescingWriter } from '@loja/messaging';
 import { NOTIFICATIONS_CONFIG, sendBudgetMs, type NotificationsConfig } from '../../config/notifications.config';
 import { Mailer } from '../../mail/mailer.service';
 import type { LeasedNoticeEmail } from '../notice-email';
 import { NotificationRepository } from '../notification.repository';
-import { CoalescingWriter } from './coalescing-writer';
 import { sendRetryDelayMs, type SendRetryPolicy } from './send-retry-delay';
+
+/** Least time between two "sent" statements. */
+const MARK_INTERVAL_MS = 100;
 
 /**
  * Most e-mails waiting here for a free connection. Past it (SMTP slower than the events coming in), an
@@ -76,6 +79,8 @@ export class NoticeDispatcher implements OnApplicationBootstrap, BeforeApplicati
       (ids) => this.notifications.markSent(ids),
       // The e-mails went out but stay unsent in the table: once their lease ends they are sent again.
       (error, ids) => this.logger.warn({ msg: 'could not mark e-mails sent', count: ids.length, error: error.message }),
+      // Each mark is a durable commit: let a few hundred milliseconds of sends share one.
+      MARK_INTERVAL_MS,
     );
     this.handedBack = new CoalescingWriter(
       (ids) => this.notifications.release(ids),

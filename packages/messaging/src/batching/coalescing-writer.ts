@@ -1,7 +1,9 @@
 /**
- * Collects items and writes them in as few statements as possible: one write runs at a time, and the
- * items added meanwhile go together in the next one. Under load the "sent" marks of many e-mails then
- * go in one UPDATE. A failed write is reported to `onError` and its items are dropped.
+ * Collects items and writes them in as few statements as possible: one write runs at a time, the
+ * items added meanwhile go together in the next one, and writes are at least `minIntervalMs` apart.
+ * Under load the relay then marks the events of many commits published in one statement. A failed
+ * write goes to `onError` with its items, which are dropped: use it for writes that are safe to lose,
+ * such as "published" or "sent" marks (the row is published or sent again, at least once).
  */
 export class CoalescingWriter<T> {
   private pending: T[] = [];
@@ -9,7 +11,8 @@ export class CoalescingWriter<T> {
 
   constructor(
     private readonly write: (items: T[]) => Promise<void>,
-    private readonly onError: (error: Error, items: T[]) => void,
+    private readonly onError: (error: Error, items: T[]) => void = () => undefined,
+    private readonly minIntervalMs = 0,
   ) {}
 
   add(item: T): void {
@@ -28,6 +31,7 @@ export class CoalescingWriter<T> {
         const items = this.pending;
         this.pending = [];
         await this.write(items).catch((error: Error) => this.onError(error, items));
+        if (this.minIntervalMs > 0) await new Promise((resolve) => setTimeout(resolve, this.minIntervalMs));
       }
     } finally {
       this.writing = undefined;
