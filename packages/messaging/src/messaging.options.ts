@@ -1,5 +1,6 @@
 import type { ServiceName } from '@loja/contracts';
 import { z } from 'zod';
+import { DEFAULT_QUEUE_MAX_LENGTH } from './topology/queue-arguments';
 
 export interface RetryPolicyOptions {
   /** Deliveries in all, the first included; after the last failed one the message is dead-lettered. */
@@ -45,7 +46,7 @@ const MessagingEnv = z.object({
   MESSAGING_RETRY_MULTIPLIER: z.coerce.number().min(1).default(4),
   MESSAGING_RETRY_MAX_DELAY_MS: intFromEnv(5 * 60_000),
   MESSAGING_DELIVERY_LIMIT: intFromEnv(20),
-  MESSAGING_QUEUE_MAX_LENGTH: z.coerce.number().int().positive().default(10_000),
+  MESSAGING_QUEUE_MAX_LENGTH: z.coerce.number().int().positive().default(DEFAULT_QUEUE_MAX_LENGTH),
   OUTBOX_SWEEP_INTERVAL_MS: intFromEnv(5000),
   OUTBOX_BATCH_SIZE: intFromEnv(200),
   OUTBOX_PUBLISH_TIMEOUT_MS: intFromEnv(10_000),

@@ -5,7 +5,9 @@ import { z } from 'zod';
 const OrdersEnv = z.object({
   DATABASE_URL: z.string().min(1),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(3),
-  /** New orders are refused (503) while Orders' outbox has more unpublished events than this… */
+  /** New orders are refused (503) while Orders is placing this many already (waiting for their commit)… */
+  ORDERS_MAX_PLACEMENTS_IN_FLIGHT: z.coerce.number().int().positive().default(250),
+  /** …or while Orders' outbox has more unpublished events than this… */
   ORDERS_MAX_OUTBOX_BACKLOG: z.coerce.number().int().positive().default(2000),
   /** …or while its oldest unpublished event is older than this. */
   ORDERS_MAX_OUTBOX_AGE_MS: z.coerce.number().int().positive().default(2000),

@@ -28,7 +28,7 @@ describe('declareStoreTopology on a live RabbitMQ', () => {
     const delays = [250, 1000, 4000, 16_000, 64_000];
     expect(declared.size).toBe(queues.length * 2 + delays.length);
     for (const queue of queues) {
-      expect(declared.get(queue), queue).toEqual(consumerQueueArguments(queue, 20, { maxLength: 10_000 }));
+      expect(declared.get(queue), queue).toEqual(consumerQueueArguments(queue, 20, { maxLength: 1000 }));
       expect(declared.get(`${queue}.dlq`), queue).toEqual(deadLetterQueueArguments());
     }
     for (const delay of delays) expect(declared.get(`loja.retry.${delay}ms`)).toEqual(retryQueueArguments(delay));
@@ -45,7 +45,7 @@ describe('declareStoreTopology on a live RabbitMQ', () => {
 
   it('can run again with the same settings, and is refused other ones (the services would be too)', async () => {
     await declareStoreTopology(ns.rabbitmqUrl);
-    await declareStoreTopology(ns.rabbitmqUrl, { maxLength: 10_000, deliveryLimit: 20, retryDelaysMs: [250, 500] });
+    await declareStoreTopology(ns.rabbitmqUrl, { maxLength: 1000, deliveryLimit: 20, retryDelaysMs: [250, 500] });
     await expect(declareStoreTopology(ns.rabbitmqUrl, { maxLength: 5000 })).rejects.toThrow(/PRECONDITION_FAILED/);
     await expect(declareStoreTopology(ns.rabbitmqUrl, { maxLength: 0 })).rejects.toThrow(/maximum length/);
   });

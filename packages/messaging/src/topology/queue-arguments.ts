@@ -1,10 +1,15 @@
 import { REQUEUE_EXCHANGE, deadLetterQueueName } from './queue-names';
 
-/** Messages a consumer queue holds by default before the broker refuses more (MESSAGING_QUEUE_MAX_LENGTH). */
-export const DEFAULT_QUEUE_MAX_LENGTH = 10_000;
+/**
+ * Messages a consumer queue holds by default before the broker refuses more (MESSAGING_QUEUE_MAX_LENGTH):
+ * about ten seconds of a consumer's work at the store's capacity. Back-pressure must start while the
+ * backlog is still seconds, not minutes: a refused publish stays in its producer's outbox, and Orders
+ * refuses new orders while its outbox lags.
+ */
+export const DEFAULT_QUEUE_MAX_LENGTH = 1000;
 
 export interface ConsumerQueueLimits {
-  /** Messages the queue holds at most; past it the broker nacks publishes to it. Default 10 000. */
+  /** Messages the queue holds at most; past it the broker nacks publishes to it. Default 1000. */
   maxLength?: number;
 }
 

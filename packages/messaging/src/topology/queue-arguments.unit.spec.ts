@@ -16,7 +16,7 @@ describe('queue arguments', () => {
       'x-max-length': DEFAULT_QUEUE_MAX_LENGTH,
       'x-overflow': 'reject-publish',
     });
-    expect(DEFAULT_QUEUE_MAX_LENGTH).toBe(10_000);
+    expect(DEFAULT_QUEUE_MAX_LENGTH).toBe(1000);
     expect(consumerQueueArguments('q', 5, { maxLength: 50 })).toMatchObject({
       'x-delivery-limit': 5,
       'x-max-length': 50,

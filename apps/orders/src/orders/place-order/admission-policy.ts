@@ -1,25 +1,38 @@
 /**
- * Whether Orders takes a new order, from how far behind its own outbox is. An order accepted is a
+ * Whether Orders takes a new order, from how far behind it is: orders it is still placing, and its
+ * outbox. An order accepted is a
  * promise to carry it to a final state; when the events already written cannot leave fast enough (the
  * broker refuses them because a consumer's queue is full, or the machine cannot keep up), taking more
  * only makes every order later. Refusing with 503 and Retry-After lets the store keep completing at
  * its capacity while the client waits.
  */
 export interface AdmissionLimits {
+  /** Orders being placed at once (waiting for their transaction) above which new ones are refused. */
+  maxPlacementsInFlight: number;
   /** Unpublished events above which new orders are refused. */
   maxOutboxBacklog: number;
   /** Age of the oldest unpublished event above which new orders are refused. */
   maxOutboxAgeMs: number;
 }
 
-export interface OutboxLagReading {
+export interface LagReading {
+  /** Orders being placed right now. */
+  placementsInFlight: number;
+  /** Unpublished events in the outbox, and the age of the oldest. */
   backlog: number;
   oldestAgeMs: number;
 }
 
 export type AdmissionDecision = { accept: true } | { accept: false; reason: string; retryAfterSeconds: number };
 
-export function decideAdmission(lag: OutboxLagReading, limits: AdmissionLimits): AdmissionDecision {
+export function decideAdmission(lag: LagReading, limits: AdmissionLimits): AdmissionDecision {
+  if (lag.placementsInFlight >= limits.maxPlacementsInFlight) {
+    return {
+      accept: false,
+      reason: `${lag.placementsInFlight} orders are being placed already (limit ${limits.maxPlacementsInFlight})`,
+      retryAfterSeconds: 1,
+    };
+  }
   // Try again once about the current lag has had time to clear; never sooner than 1 s.
   const retryAfterSeconds = Math.min(30, Math.max(1, Math.ceil(lag.oldestAgeMs / 1000)));
   if (lag.oldestAgeMs > limits.maxOutboxAgeMs) {

@@ -5,8 +5,10 @@ import { ORDERS_CONFIG, type OrdersConfig } from '../../config/orders.config';
 import { decideAdmission } from './admission-policy';
 
 /**
- * Keeps a fresh reading of Orders' outbox lag (one query every ORDERS_ADMISSION_CHECK_INTERVAL_MS, not
- * one per request) and refuses new orders while it is over the limits (admission-policy.ts).
+ * Counts the orders being placed, keeps a fresh reading of Orders' outbox lag (one query every
+ * ORDERS_ADMISSION_CHECK_INTERVAL_MS, not one per request), and refuses new orders while either is
+ * over its limit (admission-policy.ts). A refusal costs next to nothing, so an overloaded Orders keeps
+ * its CPU for the orders it took.
  */
 @Injectable()
 export class PlaceOrderAdmission implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -14,6 +16,7 @@ export class PlaceOrderAdmission implements OnApplicationBootstrap, OnApplicatio
   private lag: OutboxLag = { backlog: 0, oldestAgeMs: 0 };
   private timer: NodeJS.Timeout | undefined;
   private refusing = false;
+  private placementsInFlight = 0;
 
   constructor(
     private readonly relay: OutboxRelay,
@@ -29,15 +32,20 @@ export class PlaceOrderAdmission implements OnApplicationBootstrap, OnApplicatio
     clearInterval(this.timer);
   }
 
-  /** Throws a 503 (ORDERS_OVERLOADED, with Retry-After) while Orders cannot keep up. */
-  assertAccepting(): void {
-    const decision = decideAdmission(this.lag, {
+  /**
+   * Admits one order, or throws a 503 (ORDERS_OVERLOADED, with Retry-After) while Orders cannot keep
+   * up. Returns the function to call once the order is placed (or failed).
+   */
+  admit(): () => void {
+    const lag = { ...this.lag, placementsInFlight: this.placementsInFlight };
+    const decision = decideAdmission(lag, {
+      maxPlacementsInFlight: this.config.ORDERS_MAX_PLACEMENTS_IN_FLIGHT,
       maxOutboxBacklog: this.config.ORDERS_MAX_OUTBOX_BACKLOG,
       maxOutboxAgeMs: this.config.ORDERS_MAX_OUTBOX_AGE_MS,
     });
     if (decision.accept === this.refusing) {
       this.refusing = !decision.accept;
-      this.logger.warn({ msg: decision.accept ? 'accepting orders again' : 'refusing new orders', ...this.lag });
+      this.logger.warn({ msg: decision.accept ? 'accepting orders again' : 'refusing new orders', ...lag });
     }
     if (!decision.accept) {
       throw new ServiceOverloadedError(
@@ -46,6 +54,12 @@ export class PlaceOrderAdmission implements OnApplicationBootstrap, OnApplicatio
         decision.retryAfterSeconds,
       );
     }
+    this.placementsInFlight++;
+    let done = false;
+    return () => {
+      if (!done) this.placementsInFlight--;
+      done = true;
+    };
   }
 
   private async refresh(): Promise<void> {

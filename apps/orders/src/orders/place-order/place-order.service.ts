@@ -43,8 +43,18 @@ export class PlaceOrderService {
       const earlier = await this.replay(idempotency.key, idempotency.hash);
       if (earlier) return earlier;
     }
-    this.admission.assertAccepting();
+    const placed = this.admission.admit();
+    try {
+      return await this.place(request, idempotency);
+    } finally {
+      placed();
+    }
+  }
 
+  private async place(
+    request: PlaceOrderRequest,
+    idempotency: { key: string; hash: string } | undefined,
+  ): Promise<PlacedOrder> {
     const catalog = await this.catalog.findBySkus(request.items.map((item) => item.sku));
     const priced = priceOrder(request.items, catalog);
     if (priced.kind === 'unknown-skus') {
