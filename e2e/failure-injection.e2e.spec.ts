@@ -96,6 +96,12 @@ describe('failure injection: the store under kills, restarts, duplicates and poi
     'loses nothing, doubles nothing, oversells nothing, and dead-letters exactly the poison',
     { timeout: 600_000 },
     async () => {
+      // Enough stock for every order meant to ship (or to be charged) at the rate driven: only
+      // 'out-of-stock' and 'scarce' orders are meant to find none.
+      const planned = Math.ceil((ORDERS_PER_SECOND * DRIVE_MS) / 1000);
+      for (const sku of ['CAMISETA-BASICA-P', 'CAMISETA-BASICA-M', 'MEIA-ALGODAO-KIT3', 'CAMISETA-BASICA-G']) {
+        await client.restock(sku, Math.min(10_000, 2 * planned));
+      }
       const initialStock = await client.stock();
       const accepted: Accepted[] = [];
       const poisons: Poison[] = [];

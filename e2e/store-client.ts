@@ -64,6 +64,16 @@ export class StoreClient {
     );
   }
 
+  /** Adds `quantity` units of `sku` through Inventory's admin endpoint. */
+  async restock(sku: string, quantity: number): Promise<void> {
+    const response = await fetch(`${this.urls.inventory}/products/${sku}/restock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ quantity }),
+    });
+    if (!response.ok) throw new Error(`POST /products/${sku}/restock: ${response.status}`);
+  }
+
   async stock(): Promise<Map<string, number>> {
     const products = (await (await fetch(`${this.urls.inventory}/products`)).json()) as Array<{
       sku: string;
