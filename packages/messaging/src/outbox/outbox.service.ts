@@ -26,7 +26,7 @@ const INSERT_OUTBOX_ROWS = `INSERT INTO outbox_message (id, routing_key, type, e
 @Injectable()
 export class OutboxService {
   /** Events added in each open transaction and not written yet. */
-  private readonly unwritten = new WeakMap<SqlTransaction, PublishableEvent[]>();
+  private readonly unwritten = new WeakMap<SqlTransaction, Array<{ event: PublishableEvent; json: string }>>();
 
   constructor(@Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions) {}
 
@@ -54,7 +54,7 @@ export class OutboxService {
       body: Buffer.from(json),
     };
     const unwritten = this.unwritten.get(tx) ?? [];
-    unwritten.push(publishable);
+    unwritten.push({ event: publishable, json });
     this.unwritten.set(tx, unwritten);
     tx.addWrittenEvent(publishable);
     // Asked again at every add, so it runs after any other before-commit work that adds events.
@@ -67,10 +67,10 @@ export class OutboxService {
     this.unwritten.delete(tx);
     if (rows.length === 0) return;
     await tx.execute(INSERT_OUTBOX_ROWS, [
-      rows.map((row) => row.id),
-      rows.map((row) => row.routingKey),
-      rows.map((row) => row.type),
-      rows.map((row) => row.body.toString()),
+      rows.map((row) => row.event.id),
+      rows.map((row) => row.event.routingKey),
+      rows.map((row) => row.event.type),
+      rows.map((row) => row.json),
       relayLeaseSeconds(this.options),
     ]);
   }
