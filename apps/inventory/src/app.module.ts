@@ -8,9 +8,12 @@ import { RestockProductController } from './products/restock-product/restock-pro
 import { RestockProductService } from './products/restock-product/restock-product.service';
 import { SeedCatalogService } from './products/seed-catalog/seed-catalog.service';
 import { CommitStockOnPagamentoAprovado } from './reservations/commit-stock/commit-stock.handler';
-import { ReleaseStock } from './reservations/release-stock/release-stock.handler';
+import { CommitStockService } from './reservations/commit-stock/commit-stock.service';
+import { ReleaseStockOnCompensation } from './reservations/release-stock/release-stock.handler';
+import { ReleaseStockService } from './reservations/release-stock/release-stock.service';
 import { ReservationRepository } from './reservations/reservation.repository';
 import { ReserveStockOnPedidoCriado } from './reservations/reserve-stock/reserve-stock.handler';
+import { ReserveStockService } from './reservations/reserve-stock/reserve-stock.service';
 
 @Module({
   imports: [PrismaModule, MessagingModule.forRoot(messagingOptionsFromEnv({ service: 'inventory' }))],
@@ -21,9 +24,12 @@ import { ReserveStockOnPedidoCriado } from './reservations/reserve-stock/reserve
     SeedCatalogService,
     RestockProductService,
     ReservationRepository,
+    ReserveStockService,
     ReserveStockOnPedidoCriado,
+    CommitStockService,
     CommitStockOnPagamentoAprovado,
-    ReleaseStock,
+    ReleaseStockService,
+    ReleaseStockOnCompensation,
   ],
 })
 export class AppModule {}

@@ -1,46 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { EstoqueIndisponivel, EstoqueReservado, PedidoCriado, type EventOf } from '@loja/contracts';
-import { HandleEvent, OutboxService, type SqlTransaction } from '@loja/messaging';
-import { ProductChanges } from '../../products/product-changes';
-import { ProductRepository } from '../../products/product.repository';
-import { ReservationRepository } from '../reservation.repository';
-import { planReservation } from '../stock-plan';
+import { PedidoCriado, type EventOf } from '@loja/contracts';
+import { HandleEvent, type SqlTransaction } from '@loja/messaging';
+import { ReserveStockService } from './reserve-stock.service';
 
-/**
- * PedidoCriado → reserve every line or none. The product rows are locked (in SKU order) for the
- * whole transaction, so concurrent orders for the same SKU, in this process or another inventory
- * replica, are decided one after the other and stock can never be oversold.
- */
+/** PedidoCriado → reserve every line or none, and announce which (EstoqueReservado or EstoqueIndisponivel). */
 @Injectable()
 export class ReserveStockOnPedidoCriado {
-  constructor(
-    private readonly products: ProductRepository,
-    private readonly reservations: ReservationRepository,
-    private readonly changes: ProductChanges,
-    private readonly outbox: OutboxService,
-  ) {}
+  constructor(private readonly reserveStock: ReserveStockService) {}
 
   @HandleEvent(PedidoCriado, { queue: 'inventory.reserve-stock' })
-  async handle(event: EventOf<typeof PedidoCriado>, tx: SqlTransaction): Promise<void> {
-    const { orderId, lines } = event.data;
-    // One decision per order, even if the order was published twice under different event ids.
-    if (await this.reservations.lock(tx, orderId)) return;
-
-    const available = await this.products.lockStock(
-      tx,
-      lines.map((line) => line.sku),
-    );
-    const plan = planReservation(lines, available);
-    if (plan.kind === 'unavailable') {
-      await this.reservations.create(tx, orderId, 'REJECTED', []);
-      await this.outbox.add(tx, EstoqueIndisponivel, { orderId, missing: plan.missing }, { causedBy: event });
-      return;
-    }
-    const changes = plan.lines.map((line) => ({ sku: line.sku, delta: -line.quantity }));
-    for (const product of await this.products.adjustStockMany(tx, changes)) {
-      this.changes.announce(tx, product, { causedBy: event });
-    }
-    await this.reservations.create(tx, orderId, 'HELD', plan.lines);
-    await this.outbox.add(tx, EstoqueReservado, { orderId, lines: plan.lines }, { causedBy: event });
+  handle(event: EventOf<typeof PedidoCriado>, tx: SqlTransaction): Promise<void> {
+    return this.reserveStock.execute(tx, event);
   }
 }
