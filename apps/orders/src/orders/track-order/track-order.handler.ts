@@ -21,36 +21,36 @@ export class TrackOrderOnSagaEvents {
 
   @HandleEvent(EstoqueReservado, { queue })
   onStockReserved(event: EventOf<typeof EstoqueReservado>, tx: SqlTransaction): Promise<void> {
-    return this.trackOrder.execute(event, tx);
+    return this.trackOrder.execute(tx, event);
   }
 
   @HandleEvent(EstoqueIndisponivel, { queue })
   onStockUnavailable(event: EventOf<typeof EstoqueIndisponivel>, tx: SqlTransaction): Promise<void> {
-    return this.trackOrder.execute(event, tx);
+    return this.trackOrder.execute(tx, event);
   }
 
   @HandleEvent(PagamentoAprovado, { queue })
   onPaymentApproved(event: EventOf<typeof PagamentoAprovado>, tx: SqlTransaction): Promise<void> {
-    return this.trackOrder.execute(event, tx);
+    return this.trackOrder.execute(tx, event);
   }
 
   @HandleEvent(PagamentoRejeitado, { queue })
   onPaymentRejected(event: EventOf<typeof PagamentoRejeitado>, tx: SqlTransaction): Promise<void> {
-    return this.trackOrder.execute(event, tx);
+    return this.trackOrder.execute(tx, event);
   }
 
   @HandleEvent(EstoqueLiberado, { queue })
   onStockReleased(event: EventOf<typeof EstoqueLiberado>, tx: SqlTransaction): Promise<void> {
-    return this.trackOrder.execute(event, tx);
+    return this.trackOrder.execute(tx, event);
   }
 
   @HandleEvent(PedidoEmPreparo, { queue })
   onPreparing(event: EventOf<typeof PedidoEmPreparo>, tx: SqlTransaction): Promise<void> {
-    return this.trackOrder.execute(event, tx);
+    return this.trackOrder.execute(tx, event);
   }
 
   @HandleEvent(PedidoEnviado, { queue })
   onShipped(event: EventOf<typeof PedidoEnviado>, tx: SqlTransaction): Promise<void> {
-    return this.trackOrder.execute(event, tx);
+    return this.trackOrder.execute(tx, event);
   }
 }

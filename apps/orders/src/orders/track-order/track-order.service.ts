@@ -30,7 +30,7 @@ export class TrackOrderService {
     private readonly outbox: OutboxService,
   ) {}
 
-  async execute(event: SagaEvent, tx: SqlTransaction): Promise<void> {
+  async execute(tx: SqlTransaction, event: SagaEvent): Promise<void> {
     const { orderId } = event.data;
     const tracked = await this.trackedIn(tx, orderId);
     const current = tracked.states.get(orderId);
