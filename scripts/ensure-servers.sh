@@ -31,5 +31,11 @@ if ! rabbitmq-plugins list -e -m 2>/dev/null | grep -qx rabbitmq_management; the
   echo "enabling the RabbitMQ management plugin"
   rabbitmq-plugins enable rabbitmq_management >/dev/null
 fi
+# Its Prometheus endpoint (:15692) is what the observability profile scrapes, and what the dashboard
+# check in packages/compose-check reads the broker's metric names from.
+if ! rabbitmq-plugins list -e -m 2>/dev/null | grep -qx rabbitmq_prometheus; then
+  echo "enabling the RabbitMQ Prometheus plugin"
+  rabbitmq-plugins enable rabbitmq_prometheus >/dev/null
+fi
 wait_until 60 "RabbitMQ management API" curl -fsS -u "${RABBITMQ_MANAGEMENT_USER:-guest}:${RABBITMQ_MANAGEMENT_PASSWORD:-guest}" http://127.0.0.1:15672/api/overview
-echo "RabbitMQ: up, management API on :15672"
+echo "RabbitMQ: up, management API on :15672, Prometheus metrics on :15692"

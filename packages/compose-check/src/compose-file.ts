@@ -40,6 +40,8 @@ export interface ServiceSpec {
   healthcheck?: HealthcheckSpec;
   restart?: string;
   deploy?: { replicas?: number };
+  /** The profiles that start it; a service with none always starts. */
+  profiles?: string[];
   networks?: Record<string, { aliases?: string[] } | null> | string[];
 }
 
@@ -171,8 +173,15 @@ function stripMarkers(value: unknown): unknown {
   return value;
 }
 
-/** Reads and merges compose files (later ones override earlier ones), interpolating from `env`. */
-export function loadComposeProject(files: string[], env: Record<string, string | undefined>): ComposeProject {
+/**
+ * Reads and merges compose files (later ones override earlier ones), interpolating from `env`. Like
+ * `docker compose --profile <p>`, keeps the services without profiles and those of `profiles`.
+ */
+export function loadComposeProject(
+  files: string[],
+  env: Record<string, string | undefined>,
+  { profiles = [] }: { profiles?: string[] } = {},
+): ComposeProject {
   const variables: ComposeProject['variables'] = new Map();
   let merged: Record<string, unknown> = {};
   for (const file of files) {
@@ -188,19 +197,23 @@ export function loadComposeProject(files: string[], env: Record<string, string |
     merged = merge(merged, document) as Record<string, unknown>;
   }
   const project = stripMarkers(merged) as Record<string, unknown>;
+  const active = (s: Record<string, unknown>) =>
+    !Array.isArray(s.profiles) || (s.profiles as string[]).some((p) => profiles.includes(p));
   const services = Object.fromEntries(
-    Object.entries((project.services ?? {}) as Record<string, Record<string, unknown>>).map(([name, s]) => [
-      name,
-      {
-        ...s,
-        environment: Object.fromEntries(
-          Object.entries((s.environment ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v ?? '')]),
-        ),
-        ports: ((s.ports ?? []) as unknown[]).map(String),
-        volumes: ((s.volumes ?? []) as unknown[]).map(String),
-        depends_on: (s.depends_on ?? {}) as ServiceSpec['depends_on'],
-      } as ServiceSpec,
-    ]),
+    Object.entries((project.services ?? {}) as Record<string, Record<string, unknown>>)
+      .filter(([, s]) => active(s))
+      .map(([name, s]) => [
+        name,
+        {
+          ...s,
+          environment: Object.fromEntries(
+            Object.entries((s.environment ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v ?? '')]),
+          ),
+          ports: ((s.ports ?? []) as unknown[]).map(String),
+          volumes: ((s.volumes ?? []) as unknown[]).map(String),
+          depends_on: (s.depends_on ?? {}) as ServiceSpec['depends_on'],
+        } as ServiceSpec,
+      ]),
   );
   return {
     name: project.name as string | undefined,

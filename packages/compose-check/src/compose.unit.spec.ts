@@ -258,13 +258,27 @@ describe('both compose files', () => {
     'entrypoint',
     'deploy',
     'networks',
+    'profiles',
   ]);
   const healthcheckKeys = new Set(['test', 'interval', 'timeout', 'retries', 'start_period', 'start_interval']);
   const conditions = new Set(['service_started', 'service_healthy', 'service_completed_successfully']);
 
+  const observability = { profiles: ['observability'] };
   it.each([
     ['docker-compose.yml', base],
     ['docker-compose.cluster.yml', cluster],
+    [
+      'docker-compose.yml --profile observability',
+      loadComposeProject([join(root, 'docker-compose.yml')], env, observability),
+    ],
+    [
+      'docker-compose.cluster.yml --profile observability',
+      loadComposeProject(
+        [join(root, 'docker-compose.yml'), join(root, 'docker-compose.cluster.yml')],
+        env,
+        observability,
+      ),
+    ],
   ] as const)('%s uses only Compose Specification keys and values', (_file, project) => {
     for (const [name, spec] of Object.entries(project.services)) {
       for (const key of Object.keys(spec)) expect(serviceKeys.has(key), `${name}.${key}`).toBe(true);
