@@ -4,7 +4,7 @@ export { OutboxService, type OutboxMetadata } from './outbox/outbox.service';
 export { OutboxRelay } from './outbox/outbox-relay.service';
 export { EventConsumers } from './consume/event-consumers.service';
 export { HandleEvent } from './consume/handle-event.decorator';
-export { PermanentEventError } from './errors';
+export { DependencyUnavailableError, EventArrivedEarlyError, PermanentEventError } from './errors';
 export { Headers, type DeadLetterReason } from './headers';
 export {
   RETRY_EXCHANGE,

@@ -26,7 +26,10 @@ export class FailureRouting {
     private readonly amqp: AmqpConnection,
   ) {}
 
-  /** A handler threw: retry later, or dead-letter a permanent error or a last attempt. */
+  /**
+   * A handler threw: dead-letter a PermanentEventError or a last attempt; retry anything else later
+   * (EventArrivedEarlyError and DependencyUnavailableError say so by name; see errors.ts).
+   */
   async handlerFailed(
     queue: string,
     message: ConsumeMessage,
@@ -44,7 +47,13 @@ export class FailureRouting {
       return 'dead-lettered';
     }
     const delayMs = retryDelayMs(this.options.retry, attempt);
-    this.logger.warn({ msg: 'handler failed, will retry', ...context, delayMs, error: failure.message });
+    this.logger.warn({
+      msg: 'handler failed, will retry',
+      ...context,
+      delayMs,
+      errorType: failure.name,
+      error: failure.message,
+    });
     await this.republish(RETRY_EXCHANGE, retryRoutingKey(queue, delayMs), message, { [Headers.attempt]: attempt + 1 });
     return 'retried';
   }

@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PedidoEmPreparo, type EventOf, type PagamentoAprovado } from '@loja/contracts';
-import { OutboxService, type SqlTransaction } from '@loja/messaging';
+import { EventArrivedEarlyError, OutboxService, type SqlTransaction } from '@loja/messaging';
 import { LOGISTICS_CONFIG, type LogisticsConfig } from '../../config/logistics.config';
 import { ShipShipmentService } from '../ship-shipment/ship-shipment.service';
 import { ShipmentRepository } from '../shipment.repository';
 import { ShippingDetailsRepository } from '../shipping-details.repository';
-
-/** PagamentoAprovado arrived before PedidoCriado was recorded: retried with backoff until it is. */
-export class ShippingDetailsNotYetKnownError extends Error {
-  override readonly name = 'ShippingDetailsNotYetKnownError';
-}
 
 /**
  * One shipment per paid order, PREPARING until SHIPPING_DELAY_MS has passed, and PedidoEmPreparo. The
@@ -33,7 +28,8 @@ export class PrepareShipmentService {
   async execute(tx: SqlTransaction, cause: EventOf<typeof PagamentoAprovado>): Promise<void> {
     const { orderId } = cause.data;
     const details = await this.details.lock(tx, orderId);
-    if (!details) throw new ShippingDetailsNotYetKnownError(`no shipping details for order ${orderId} yet`);
+    // PagamentoAprovado came before PedidoCriado was handled here: retried with backoff until it is.
+    if (!details) throw new EventArrivedEarlyError(`no shipping details for order ${orderId} yet`);
     if (details.shipmentPrepared) {
       this.logger.log({ msg: 'shipment already prepared', orderId, eventId: cause.id });
       return;

@@ -1,20 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AnyEvent } from '@loja/contracts';
-import type { SqlTransaction } from '@loja/messaging';
+import { EventArrivedEarlyError, type SqlTransaction } from '@loja/messaging';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../../config/notifications.config';
 import { noticeMessageId, type NoticeFacts } from '../../notices/notice';
 import { renderNotice } from '../../notices/render-notice';
 import { NotificationRepository } from '../notification.repository';
 import { OrderContactRepository, type OrderContact } from '../order-contact.repository';
 import { NoticeDispatcher } from '../send-notices/notice-dispatcher.service';
-
-/** The order's PedidoCriado has not been handled yet: retrying later will find the contact. */
-export class ContactNotKnownYetError extends Error {
-  constructor(orderId: string) {
-    super(`no contact for order ${orderId} yet (PedidoCriado not handled so far)`);
-    this.name = new.target.name;
-  }
-}
 
 /**
  * Records one notice about an order for its customer, at most once per (order, notice), whatever is
@@ -45,7 +37,9 @@ export class EmailCustomerService {
   async execute(tx: SqlTransaction, event: AnyEvent, orderId: string, facts: NoticeFacts): Promise<void> {
     const known = await this.contactsIn(tx);
     const contact = known.get(orderId) ?? (await this.contacts.find(tx, orderId));
-    if (!contact) throw new ContactNotKnownYetError(orderId);
+    // The order's PedidoCriado has not been handled yet: retrying later will find the contact.
+    if (!contact)
+      throw new EventArrivedEarlyError(`no contact for order ${orderId} yet (PedidoCriado not handled so far)`);
 
     const email = renderNotice({ orderId, customerName: contact.customerName }, facts);
     const recorded = await this.notifications.record(

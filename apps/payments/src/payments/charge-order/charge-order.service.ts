@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { PagamentoAprovado, PagamentoRejeitado, type EventOf, type EstoqueReservado } from '@loja/contracts';
-import { OutboxService, type SqlTransaction } from '@loja/messaging';
+import { EventArrivedEarlyError, OutboxService, type SqlTransaction } from '@loja/messaging';
 import { SimulatedGateway } from '../gateway/simulated-gateway';
 import { PaymentIntentRepository } from '../payment-intent.repository';
 import { PaymentRepository } from '../payment.repository';
-
-/** EstoqueReservado arrived before PedidoCriado was recorded: retried with backoff until it is. */
-export class PaymentDetailsNotYetKnownError extends Error {
-  override readonly name = 'PaymentDetailsNotYetKnownError';
-}
 
 /**
  * Charges a reserved order exactly once and announces the outcome. The intent row is locked first, so
@@ -17,7 +12,8 @@ export class PaymentDetailsNotYetKnownError extends Error {
  * one after the other and the second finds the payment; payment.order_id is unique as well. The
  * gateway is called with the order id as idempotency key: a transaction rolled back after the call
  * (a sibling in its batch failed) and run again gets the same answer, never a second charge. A
- * GatewayUnavailableError rolls everything back and the message is retried (then DLQ).
+ * gateway that does not answer (DependencyUnavailableError) rolls everything back and the message is
+ * retried (then DLQ).
  */
 @Injectable()
 export class ChargeOrderService {
@@ -33,7 +29,8 @@ export class ChargeOrderService {
   async execute(tx: SqlTransaction, cause: EventOf<typeof EstoqueReservado>): Promise<void> {
     const { orderId } = cause.data;
     const intent = await this.intents.lock(tx, orderId);
-    if (!intent) throw new PaymentDetailsNotYetKnownError(`no payment details for order ${orderId} yet`);
+    // EstoqueReservado came before PedidoCriado was handled here: retried with backoff until it is.
+    if (!intent) throw new EventArrivedEarlyError(`no payment details for order ${orderId} yet`);
     if (intent.charged) {
       this.logger.log({ msg: 'order already charged', orderId, eventId: cause.id });
       return;

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { PaymentRejectionReason } from '@loja/contracts';
+import { DependencyUnavailableError } from '@loja/messaging';
 
 /**
  * A card gateway simulated in-process, with deterministic rules so every outcome of the saga can be
  * produced on purpose (README, "Simulated gateway"). Rules, first match wins:
  *
- * 1. `tok_gateway_down`: the gateway is always unavailable (GatewayUnavailableError).
+ * 1. `tok_gateway_down`: the gateway is always unavailable (DependencyUnavailableError).
  * 2. `tok_flaky`: unavailable on the first `flakyFailures` calls for an order in this process, then
  *    the rules below apply.
  * 3. amount above `amountLimitCents`: rejected, AMOUNT_LIMIT_EXCEEDED.
@@ -38,11 +39,6 @@ export interface ChargeRequest {
 export type ChargeResult =
   { status: 'APPROVED'; authorizationCode: string } | { status: 'REJECTED'; reason: PaymentRejectionReason };
 
-/** The gateway did not answer: nothing was charged, trying again later may succeed. */
-export class GatewayUnavailableError extends Error {
-  override readonly name = 'GatewayUnavailableError';
-}
-
 /** Idempotency keys a gateway remembers; the oldest are forgotten first (a real one keeps them ~24 h). */
 const REMEMBERED_KEYS = 50_000;
 
@@ -67,13 +63,13 @@ export class SimulatedGateway {
   private decide(request: ChargeRequest): ChargeResult {
     const { orderId, amountCents, cardToken } = request;
     if (cardToken === TEST_CARD_TOKENS.gatewayDown) {
-      throw new GatewayUnavailableError('payment gateway unavailable');
+      throw new DependencyUnavailableError('payment gateway unavailable');
     }
     if (cardToken === TEST_CARD_TOKENS.flaky) {
       const calls = this.flakyCalls.get(orderId) ?? 0;
       if (calls < this.settings.flakyFailures) {
         this.flakyCalls.set(orderId, calls + 1);
-        throw new GatewayUnavailableError(
+        throw new DependencyUnavailableError(
           `payment gateway unavailable (call ${calls + 1} of ${this.settings.flakyFailures} failing)`,
         );
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { authorizationCodeFor, GatewayUnavailableError, SimulatedGateway } from './simulated-gateway';
+import { DependencyUnavailableError } from '@loja/messaging';
+import { authorizationCodeFor, SimulatedGateway } from './simulated-gateway';
 
 const ORDER = '0b6f1c2e-7c1a-4f4e-9a59-3f0d5f4b2a10';
 const OTHER_ORDER = '5d1e8b7a-2f3c-4a6b-8c9d-0e1f2a3b4c5d';
@@ -32,9 +33,9 @@ describe('simulated gateway', () => {
 
   it('tok_flaky: unavailable on the first calls for an order, then approved; counted per order', () => {
     const g = gateway();
-    expect(() => charge(g, 'tok_flaky')).toThrow(GatewayUnavailableError);
-    expect(() => charge(g, 'tok_flaky')).toThrow(GatewayUnavailableError);
-    expect(() => charge(g, 'tok_flaky', 10_000, OTHER_ORDER)).toThrow(GatewayUnavailableError);
+    expect(() => charge(g, 'tok_flaky')).toThrow(DependencyUnavailableError);
+    expect(() => charge(g, 'tok_flaky')).toThrow(DependencyUnavailableError);
+    expect(() => charge(g, 'tok_flaky', 10_000, OTHER_ORDER)).toThrow(DependencyUnavailableError);
     expect(charge(g, 'tok_flaky').status).toBe('APPROVED');
     expect(charge(g, 'tok_flaky').status).toBe('APPROVED');
   });
@@ -46,7 +47,7 @@ describe('simulated gateway', () => {
 
   it('tok_gateway_down is always unavailable', () => {
     const g = gateway();
-    for (let i = 0; i < 5; i++) expect(() => charge(g, 'tok_gateway_down')).toThrow(GatewayUnavailableError);
+    for (let i = 0; i < 5; i++) expect(() => charge(g, 'tok_gateway_down')).toThrow(DependencyUnavailableError);
   });
 });
 
@@ -60,8 +61,8 @@ describe('simulated gateway idempotency', () => {
 
   it('remembers nothing for an unavailable answer: a retry with the key charges', () => {
     const g = gateway();
-    expect(() => charge(g, 'tok_flaky')).toThrow(GatewayUnavailableError);
-    expect(() => charge(g, 'tok_flaky')).toThrow(GatewayUnavailableError);
+    expect(() => charge(g, 'tok_flaky')).toThrow(DependencyUnavailableError);
+    expect(() => charge(g, 'tok_flaky')).toThrow(DependencyUnavailableError);
     expect(charge(g, 'tok_flaky').status).toBe('APPROVED');
   });
 });
