@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule, messagingOptionsFromEnv } from '@loja/messaging';
+import { provideErrorCodes } from '@loja/service-kit';
+import { INVENTORY_ERROR_CODES } from './errors';
 import { PrismaModule } from './prisma/prisma.module';
 import { ListProductsController } from './products/list-products/list-products.http.controller';
 import { ProductChanges } from './products/product-changes';
@@ -19,6 +21,7 @@ import { ReserveStockService } from './reservations/reserve-stock/reserve-stock.
   imports: [PrismaModule, MessagingModule.forRoot(messagingOptionsFromEnv({ service: 'inventory' }))],
   controllers: [ListProductsController, RestockProductController],
   providers: [
+    provideErrorCodes(INVENTORY_ERROR_CODES),
     ProductRepository,
     ProductChanges,
     SeedCatalogService,

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule, messagingOptionsFromEnv } from '@loja/messaging';
+import { provideErrorCodes } from '@loja/service-kit';
+import { LOGISTICS_ERROR_CODES } from './errors';
 import { PrismaModule } from './prisma/prisma.module';
 import { ShipmentDispatcher } from './shipments/dispatch-shipments/shipment-dispatcher.service';
 import { ListShipmentsController } from './shipments/list-shipments/list-shipments.http.controller';
@@ -14,6 +16,7 @@ import { ShippingDetailsRepository } from './shipments/shipping-details.reposito
   imports: [PrismaModule, MessagingModule.forRoot(messagingOptionsFromEnv({ service: 'logistics' }))],
   controllers: [ListShipmentsController],
   providers: [
+    provideErrorCodes(LOGISTICS_ERROR_CODES),
     ShippingDetailsRepository,
     ShipmentRepository,
     RecordShippingAddressOnPedidoCriado,

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule, messagingOptionsFromEnv } from '@loja/messaging';
+import { provideErrorCodes } from '@loja/service-kit';
+import { NOTIFICATIONS_ERROR_CODES } from './errors';
 import { Mailer } from './mail/mailer.service';
 import { EmailCustomerService } from './notifications/email-customer/email-customer.service';
 import { EmailCustomerOnPagamentoAprovado } from './notifications/email-customer/pagamento-aprovado.handler';
@@ -16,6 +18,7 @@ import { PrismaModule } from './prisma/prisma.module';
   imports: [PrismaModule, MessagingModule.forRoot(messagingOptionsFromEnv({ service: 'notifications' }))],
   controllers: [ListNotificationsController],
   providers: [
+    provideErrorCodes(NOTIFICATIONS_ERROR_CODES),
     Mailer,
     OrderContactRepository,
     NotificationRepository,

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule, messagingOptionsFromEnv } from '@loja/messaging';
+import { provideErrorCodes } from '@loja/service-kit';
 import { CatalogRepository } from './catalog/catalog.repository';
 import { ListProductsController } from './catalog/list-products/list-products.http.controller';
 import { ReplicateProductOnProdutoAtualizado } from './catalog/replicate-product/replicate-product.handler';
+import { ORDERS_ERROR_CODES } from './errors';
 import { GetOrderController } from './orders/get-order/get-order.http.controller';
 import { ListOrdersController } from './orders/list-orders/list-orders.http.controller';
 import { OrderRepository } from './orders/order.repository';
@@ -17,6 +19,7 @@ import { PrismaModule } from './prisma/prisma.module';
   imports: [PrismaModule, MessagingModule.forRoot(messagingOptionsFromEnv({ service: 'orders' }))],
   controllers: [PlaceOrderController, ListOrdersController, GetOrderController, ListProductsController],
   providers: [
+    provideErrorCodes(ORDERS_ERROR_CODES),
     CatalogRepository,
     ReplicateProductOnProdutoAtualizado,
     OrderRepository,

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule, messagingOptionsFromEnv } from '@loja/messaging';
+import { provideErrorCodes } from '@loja/service-kit';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from './config/payments.config';
+import { PAYMENTS_ERROR_CODES } from './errors';
 import { ChargeOrderOnEstoqueReservado } from './payments/charge-order/charge-order.handler';
 import { ChargeOrderService } from './payments/charge-order/charge-order.service';
 import { SimulatedGateway } from './payments/gateway/simulated-gateway';
@@ -14,6 +16,7 @@ import { PrismaModule } from './prisma/prisma.module';
   imports: [PrismaModule, MessagingModule.forRoot(messagingOptionsFromEnv({ service: 'payments' }))],
   controllers: [ListPaymentsController],
   providers: [
+    provideErrorCodes(PAYMENTS_ERROR_CODES),
     {
       provide: SimulatedGateway,
       inject: [PAYMENTS_CONFIG],

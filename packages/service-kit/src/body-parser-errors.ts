@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DomainError } from './domain-error';
+import type { CommonErrorCode } from './error-codes';
 
 interface BodyParserError {
   type?: string;
@@ -20,19 +21,18 @@ export function translateBodyParserErrors(app: NestExpressApplication): void {
   });
 }
 
-export function toDomainError(error: BodyParserError): DomainError | undefined {
+export function toDomainError(error: BodyParserError): DomainError<CommonErrorCode> | undefined {
   switch (error?.type) {
     case 'entity.parse.failed':
-      return new DomainError('MALFORMED_JSON', `request body is not valid JSON: ${error.message ?? ''}`.trim(), 400);
+      return new DomainError('MALFORMED_JSON', `request body is not valid JSON: ${error.message ?? ''}`.trim());
     case 'entity.too.large':
       return new DomainError(
         'PAYLOAD_TOO_LARGE',
         `request body is larger than ${error.limit !== undefined ? `${error.limit} bytes` : 'the limit'}`,
-        413,
       );
     case 'charset.unsupported':
     case 'encoding.unsupported':
-      return new DomainError('UNSUPPORTED_MEDIA_TYPE', error.message ?? 'unsupported body encoding', 415);
+      return new DomainError('UNSUPPORTED_MEDIA_TYPE', error.message ?? 'unsupported body encoding');
     default:
       return undefined;
   }

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { translateBodyParserErrors } from './body-parser-errors';
 import { DomainErrorFilter } from './domain-error.filter';
+import { ERROR_CODES, type ErrorCodes } from './error-codes';
 
 export interface ServiceSettings {
   /** Name in every log line. */
@@ -27,7 +28,8 @@ export async function createServiceApp(
   });
   app.useBodyParser('json', { limit: settings.bodyLimit ?? '64kb', strict: false });
   translateBodyParserErrors(app);
-  app.useGlobalFilters(new DomainErrorFilter());
+  // The service's codes and their statuses, from its AppModule (provideErrorCodes); missing: boot fails.
+  app.useGlobalFilters(new DomainErrorFilter(app.get<symbol, ErrorCodes>(ERROR_CODES)));
   app.enableShutdownHooks();
   await settings.configure?.(app);
   return app;

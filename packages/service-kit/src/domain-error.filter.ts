@@ -1,22 +1,30 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError } from './domain-error';
+import { COMMON_ERROR_CODES, type ErrorCodes } from './error-codes';
 
 /**
  * The one place errors become HTTP responses: `{ statusCode, code, message, errors? }`.
- * DomainErrors keep their status; Nest's HttpExceptions (404 route, 413 body too large, bad JSON) keep
- * theirs; anything else is a 500 and is logged, never leaked.
+ * A DomainError gets the status its code has in the service's table (`src/errors.ts`) or in
+ * COMMON_ERROR_CODES; Nest's HttpExceptions (404 route, 413 body too large, bad JSON) keep theirs;
+ * anything else, a code missing from the tables included, is a 500 and is logged, never leaked.
  */
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
+  private readonly statuses: ErrorCodes;
+
+  constructor(serviceCodes: ErrorCodes) {
+    this.statuses = { ...COMMON_ERROR_CODES, ...serviceCodes };
+  }
 
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    if (error instanceof DomainError) {
+    const status = error instanceof DomainError ? this.statuses[error.code] : undefined;
+    if (error instanceof DomainError && status !== undefined) {
       for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
-      response.status(error.httpStatus).json({
-        statusCode: error.httpStatus,
+      response.status(status).json({
+        statusCode: status,
         code: error.code,
         message: error.message,
         ...(error.details !== undefined ? { errors: error.details } : {}),
@@ -31,10 +39,12 @@ export class DomainErrorFilter implements ExceptionFilter {
       return;
     }
     // body-parser errors (malformed JSON, body too large, bad charset) carry their own status
-    const status =
+    const ownStatus =
       (error as { status?: number; statusCode?: number })?.status ?? (error as { statusCode?: number })?.statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      response.status(status).json({ statusCode: status, code: httpCode(status), message: (error as Error).message });
+    if (!(error instanceof DomainError) && typeof ownStatus === 'number' && ownStatus >= 400 && ownStatus < 500) {
+      response
+        .status(ownStatus)
+        .json({ statusCode: ownStatus, code: httpCode(ownStatus), message: (error as Error).message });
       return;
     }
     if (isDatabaseUnavailable(error)) {
@@ -48,7 +58,11 @@ export class DomainErrorFilter implements ExceptionFilter {
       });
       return;
     }
-    this.logger.error({ msg: 'unhandled error', error: (error as Error)?.stack ?? String(error) });
+    this.logger.error({
+      msg: error instanceof DomainError ? 'error code with no HTTP status in errors.ts' : 'unhandled error',
+      ...(error instanceof DomainError ? { code: error.code } : {}),
+      error: (error as Error)?.stack ?? String(error),
+    });
     response.status(500).json({ statusCode: 500, code: 'INTERNAL_ERROR', message: 'internal error' });
   }
 }

@@ -1,12 +1,12 @@
 /**
- * An error a use case raises on purpose, with a stable `code` clients can branch on and the HTTP
- * status it means. Mapped to a response once, by DomainErrorFilter.
+ * An error a use case raises on purpose, with a stable `code` clients can branch on. What the code
+ * means over HTTP is not the use case's business: DomainErrorFilter picks the status from the
+ * service's table of codes (its `src/errors.ts`, see error-codes.ts).
  */
-export class DomainError extends Error {
+export class DomainError<Code extends string = string> extends Error {
   constructor(
-    readonly code: string,
+    readonly code: Code,
     message: string,
-    readonly httpStatus: number,
     readonly details?: unknown,
     /** Response headers that go with it (Retry-After, say). */
     readonly headers: Readonly<Record<string, string>> = {},
@@ -16,10 +16,10 @@ export class DomainError extends Error {
   }
 }
 
-/** The service refuses work it cannot finish now: 503, and when to try again. */
-export class ServiceOverloadedError extends DomainError {
-  constructor(code: string, message: string, retryAfterSeconds: number, details?: unknown) {
-    super(code, message, 503, details, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+/** The service refuses work it cannot finish now, and says when to try again (Retry-After). */
+export class ServiceOverloadedError<Code extends string = string> extends DomainError<Code> {
+  constructor(code: Code, message: string, retryAfterSeconds: number, details?: unknown) {
+    super(code, message, details, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
   }
 }
 
@@ -29,8 +29,8 @@ export interface FieldError {
 }
 
 /** A request that breaks the API's rules; the body lists every failing field. */
-export class InvalidRequestError extends DomainError {
+export class InvalidRequestError extends DomainError<'INVALID_REQUEST'> {
   constructor(readonly errors: FieldError[]) {
-    super('INVALID_REQUEST', `invalid request: ${errors.map((e) => e.field || '(body)').join(', ')}`, 400, errors);
+    super('INVALID_REQUEST', `invalid request: ${errors.map((e) => e.field || '(body)').join(', ')}`, errors);
   }
 }

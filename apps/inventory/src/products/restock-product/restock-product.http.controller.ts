@@ -1,8 +1,9 @@
 import { Body, Controller, Headers, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { Quantity, Sku } from '@loja/contracts';
-import { DomainError, parseRequest } from '@loja/service-kit';
+import { parseRequest } from '@loja/service-kit';
 import { z } from 'zod';
 import { INVENTORY_CONFIG, type InventoryConfig } from '../../config/inventory.config';
+import { InventoryError } from '../../errors';
 import { RestockProductService } from './restock-product.service';
 
 const RestockRequest = z.strictObject({ quantity: Quantity });
@@ -19,7 +20,7 @@ export class RestockProductController {
   @HttpCode(200)
   async handle(@Param('sku') sku: string, @Body() body: unknown, @Headers('x-admin-token') token?: string) {
     if (this.config.INVENTORY_ADMIN_TOKEN && token !== this.config.INVENTORY_ADMIN_TOKEN) {
-      throw new DomainError('FORBIDDEN', 'x-admin-token is missing or wrong', 403);
+      throw new InventoryError('FORBIDDEN', 'x-admin-token is missing or wrong');
     }
     const { quantity } = parseRequest(RestockRequest, body);
     const product = await this.restock.execute(parseRequest(Sku, sku, 'sku'), quantity);

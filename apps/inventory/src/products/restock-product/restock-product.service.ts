@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '@loja/messaging';
-import { DomainError } from '@loja/service-kit';
+import { InventoryError } from '../../errors';
 import { ProductChanges } from '../product-changes';
 import { ProductRepository, type ProductRecord } from '../product.repository';
 
@@ -15,7 +15,7 @@ export class RestockProductService {
   execute(sku: string, quantity: number): Promise<ProductRecord> {
     return this.database.transaction(async (tx) => {
       const locked = await this.products.lockStock(tx, [sku]);
-      if (!locked.has(sku)) throw new DomainError('UNKNOWN_SKU', `no product ${sku}`, 404);
+      if (!locked.has(sku)) throw new InventoryError('UNKNOWN_SKU', `no product ${sku}`);
       const product = await this.products.adjustStock(tx, sku, quantity);
       this.changes.announce(tx, product);
       return product;

@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DomainError } from '@loja/service-kit';
+import { OrdersError } from '../../errors';
 import { schemaRef } from '../../openapi.schemas';
 import { CatalogRepository } from '../catalog.repository';
 import { toProductView, type ProductView } from '../product.view';
@@ -24,7 +24,7 @@ export class ListProductsController {
   @ApiNotFoundResponse({ schema: schemaRef('ErrorResponse') })
   async get(@Param('sku') sku: string): Promise<ProductView> {
     const product = await this.catalog.findOne(sku);
-    if (!product) throw new DomainError('PRODUCT_NOT_FOUND', `no product ${sku}`, 404);
+    if (!product) throw new OrdersError('PRODUCT_NOT_FOUND', `no product ${sku}`);
     return toProductView(product);
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DomainError } from '@loja/service-kit';
 import { z } from 'zod';
+import { OrdersError } from '../../errors';
 import { schemaRef } from '../../openapi.schemas';
 import { OrderRepository } from '../order.repository';
 import { toOrderView, type OrderView } from '../order.view';
@@ -23,7 +23,7 @@ export class GetOrderController {
   async handle(@Param('id') id: string): Promise<OrderView> {
     // A malformed id names no order: 404 like any other unknown id.
     const order = OrderId.safeParse(id).success ? await this.orders.findById(id) : null;
-    if (!order) throw new DomainError('ORDER_NOT_FOUND', `no order ${id}`, 404);
+    if (!order) throw new OrdersError('ORDER_NOT_FOUND', `no order ${id}`);
     return toOrderView(order);
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { OutboxRelay, type OutboxLag } from '@loja/messaging';
 import { ServiceOverloadedError } from '@loja/service-kit';
 import { ORDERS_CONFIG, type OrdersConfig } from '../../config/orders.config';
+import type { OrdersErrorCode } from '../../errors';
 import { decideAdmission } from './admission-policy';
 
 /**
@@ -48,7 +49,7 @@ export class PlaceOrderAdmission implements OnApplicationBootstrap, OnApplicatio
       this.logger.warn({ msg: decision.accept ? 'accepting orders again' : 'refusing new orders', ...lag });
     }
     if (!decision.accept) {
-      throw new ServiceOverloadedError(
+      throw new ServiceOverloadedError<OrdersErrorCode>(
         'ORDERS_OVERLOADED',
         `orders cannot take new orders now: ${decision.reason}; try again later`,
         decision.retryAfterSeconds,

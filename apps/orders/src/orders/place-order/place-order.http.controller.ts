@@ -8,7 +8,8 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { DomainError, InvalidRequestError, parseRequest, type FieldError } from '@loja/service-kit';
+import { InvalidRequestError, parseRequest, type FieldError } from '@loja/service-kit';
+import { OrdersError } from '../../errors';
 import { schemaRef } from '../../openapi.schemas';
 import type { OrderView } from '../order.view';
 import { IdempotencyKey, PlaceOrderRequest } from './place-order.request';
@@ -76,10 +77,9 @@ export class PlaceOrderController {
 function requireJson(contentType: string | undefined): void {
   const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
   if (mediaType !== 'application/json') {
-    throw new DomainError(
+    throw new OrdersError(
       'UNSUPPORTED_MEDIA_TYPE',
       `Content-Type must be application/json${contentType ? `, not ${contentType}` : ''}`,
-      415,
     );
   }
 }

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { AmountCents, PedidoCriado } from '@loja/contracts';
 import { Database, OutboxService } from '@loja/messaging';
-import { DomainError } from '@loja/service-kit';
 import { CatalogRepository } from '../../catalog/catalog.repository';
+import { OrdersError } from '../../errors';
 import { priceOrder } from '../order';
 import { OrderRepository, type OrderRecord } from '../order.repository';
 import { toOrderView, type OrderView } from '../order.view';
@@ -58,10 +58,9 @@ export class PlaceOrderService {
     const catalog = await this.catalog.findBySkus(request.items.map((item) => item.sku));
     const priced = priceOrder(request.items, catalog);
     if (priced.kind === 'unknown-skus') {
-      throw new DomainError(
+      throw new OrdersError(
         'UNKNOWN_SKU',
         `unknown SKU: ${priced.indexes.map((i) => request.items[i]!.sku).join(', ')}`,
-        422,
         priced.indexes.map((i) => ({
           field: `items.${i}.sku`,
           message: `no product ${request.items[i]!.sku} in the catalogue`,
@@ -69,7 +68,7 @@ export class PlaceOrderService {
       );
     }
     if (!AmountCents.safeParse(priced.totalCents).success) {
-      throw new DomainError('ORDER_TOTAL_TOO_LARGE', 'the order total exceeds the largest accepted amount', 422, [
+      throw new OrdersError('ORDER_TOTAL_TOO_LARGE', 'the order total exceeds the largest accepted amount', [
         { field: 'items', message: 'order total too large' },
       ]);
     }
@@ -123,10 +122,9 @@ export class PlaceOrderService {
     const earlier = await this.orders.findIdempotencyKey(key);
     if (!earlier) return undefined;
     if (earlier.requestHash !== hash) {
-      throw new DomainError(
+      throw new OrdersError(
         'IDEMPOTENCY_KEY_REUSED',
         'this Idempotency-Key was already used with a different request body',
-        409,
       );
     }
     const order = await this.orders.findById(earlier.orderId);
