@@ -2,7 +2,7 @@ export { defineEvent, type DataOf, type EventDefinition, type EventOf } from './
 export { AnyEnvelope, ServiceName } from './envelope';
 export { ALL_EVENTS, findEventDefinition, type AnyEventDefinition } from './catalog';
 export { createEvent, type EventMetadata } from './create-event';
-export { parseEvent, type AnyEvent } from './parse-event';
+export { orderIdOf, parseEvent, type AnyEvent } from './parse-event';
 export { InvalidEventError, type FieldIssue, type InvalidEventReason } from './invalid-event.error';
 export { eventJsonSchemas, renderEventJsonSchemas, JSON_SCHEMA_FILE } from './json-schema';
 export * from './values';

@@ -8,6 +8,12 @@ export type AnyEvent = {
   [K in AnyEventDefinition['type']]: EventOf<Extract<AnyEventDefinition, { type: K }>>;
 }[AnyEventDefinition['type']];
 
+/** The order an event is about: every saga event's data names it; catalogue events have none. */
+export function orderIdOf(event: AnyEvent): string | undefined {
+  const orderId = (event.data as { orderId?: unknown }).orderId;
+  return typeof orderId === 'string' ? orderId : undefined;
+}
+
 /**
  * Turns raw message bytes into a typed, validated event. Throws InvalidEventError whose `reason` says
  * what is wrong (not JSON, no envelope, unknown type or version, data that breaks the schema) and whose

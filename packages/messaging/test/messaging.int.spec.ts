@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
-import { createEvent, PedidoCriado, type DataOf } from '@loja/contracts';
+import { createEvent, orderIdOf, PedidoCriado, type DataOf } from '@loja/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database, EventConsumers, Headers, OutboxRelay, OutboxService } from '../src';
 import { BrokerProbe, TestNamespace, waitFor } from '../src/testing';
@@ -201,6 +201,59 @@ describe('messaging: outbox → broker → inbox, on real PostgreSQL and RabbitM
     } finally {
       await restarted.close();
     }
+  });
+
+  it('writes the rows a transaction queued in one write just before COMMIT, and none when it rolls back', async () => {
+    const database = app.get(Database);
+    const note = `queued ${randomUUID()}`;
+    const writes: string[][] = [];
+    const INSERT = `INSERT INTO test_effect (event_id, note) SELECT unnest($1::text[]), $2`;
+    const queue = (tx: Parameters<Parameters<Database['transaction']>[0]>[0], eventId: string) =>
+      tx.writeBeforeCommit(INSERT, eventId, (eventIds) => {
+        writes.push(eventIds);
+        return tx.execute(INSERT, [eventIds, note]);
+      });
+    const count = () => app.get(PrismaService).testEffect.count({ where: { note } });
+
+    await database.transaction(async (tx) => {
+      for (const id of ['a', 'b', 'c']) queue(tx, id);
+      expect(await count()).toBe(0); // queued, not written yet
+    });
+    expect(writes).toEqual([['a', 'b', 'c']]);
+    expect(await count()).toBe(3);
+
+    await expect(
+      database.transaction(async (tx) => {
+        queue(tx, 'd');
+        throw new Error('use case failed');
+      }),
+    ).rejects.toThrow('use case failed');
+    expect(writes).toHaveLength(1);
+    expect(await count()).toBe(3);
+  });
+
+  it('locks the rows of every event a transaction handles with one lock, and finds them again in memory', async () => {
+    const events = [order(), order(), order()].map((data) =>
+      createEvent(PedidoCriado, data, { source: 'orders', correlationId: data.orderId }),
+    );
+    const locks: string[][] = [];
+    const lockMany = async (keys: string[]) => {
+      locks.push([...keys].sort());
+      return new Map(keys.filter((key) => key !== events[2]!.data.orderId).map((key) => [key, { key, seen: 0 }]));
+    };
+    await app.get(Database).transaction(async (tx) => {
+      tx.handling(events);
+      const first = await tx.lockForEvents('test', events[0]!.data.orderId, orderIdOf, lockMany);
+      first!.seen += 1;
+      const again = await tx.lockForEvents('test', events[0]!.data.orderId, orderIdOf, lockMany);
+      expect(again).toEqual({ key: events[0]!.data.orderId, seen: 1 }); // the same row, as changed
+      expect(await tx.lockForEvents('test', events[1]!.data.orderId, orderIdOf, lockMany)).toBeDefined();
+      expect(locks).toEqual([events.map((event) => event.data.orderId).sort()]);
+      // A row that does not exist is undefined (asked for again, on its own); so is a key no event named.
+      expect(await tx.lockForEvents('test', events[2]!.data.orderId, orderIdOf, lockMany)).toBeUndefined();
+      expect(await tx.lockForEvents('test', 'other', orderIdOf, lockMany)).toEqual({ key: 'other', seen: 0 });
+      expect(locks).toHaveLength(3);
+    });
   });
 
   it('handles a burst in shared transactions, each event once; a failure rolls back only its batch', async () => {

@@ -21,33 +21,48 @@ export interface DueShipment {
   preparedEventId: string;
 }
 
+const CREATE_SHIPMENTS = `WITH new_shipment AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::double precision[], $4::uuid[], $5::uuid[])
+      AS s(id, order_id, delay_ms, causation_event_id, prepared_event_id)
+  ), created AS (
+    INSERT INTO shipment (id, order_id, status, ship_after, causation_event_id, prepared_event_id, updated_at)
+    SELECT id, order_id, 'PREPARING'::shipment_status, now() + delay_ms * interval '1 millisecond',
+           causation_event_id, prepared_event_id, now()
+    FROM new_shipment
+    RETURNING id, number, ship_after
+  )
+  SELECT c.id::text, c.number,
+         CASE WHEN n.delay_ms > 0
+              THEN pg_notify('${SHIPMENT_DUE_CHANNEL}',
+                             to_char(c.ship_after AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text
+         END AS notified
+  FROM created c JOIN new_shipment n ON n.id = c.id`;
+
+const MARK_SHIPPED = `UPDATE shipment s
+  SET status = 'SHIPPED'::shipment_status, carrier = u.carrier, tracking_code = u.tracking_code,
+      shipped_at = u.shipped_at, updated_at = now()
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS u(id, carrier, tracking_code, shipped_at)
+  WHERE s.id = u.id`;
+
 /** The only place that reads and writes shipments. */
 @Injectable()
 export class ShipmentRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Creates a PREPARING shipment due `delayMs` from now on the database's clock (the one the
-   * dispatcher compares with, whichever replica it runs in), and, when it is delayed, announces its
-   * due time to the dispatchers on commit. One statement: one round trip.
+   * Creates PREPARING shipments, each due its `delayMs` from now on the database's clock (the one the
+   * dispatcher compares with, whichever replica it runs in), and announces the due time of delayed
+   * ones to the dispatchers on commit. One statement for all: returns each shipment's number.
    */
-  async create(tx: SqlTransaction, shipment: NewShipment): Promise<{ shipAfter: Date; number: number }> {
-    const rows = await tx.query<{ ship_after: Date; number: number }>(
-      `WITH created AS (
-         INSERT INTO shipment (id, order_id, status, ship_after, causation_event_id, prepared_event_id, updated_at)
-         VALUES ($1::uuid, $2::uuid, 'PREPARING'::shipment_status,
-                 now() + $3::double precision * interval '1 millisecond', $4::uuid, $5::uuid, now())
-         RETURNING ship_after, number
-       )
-       SELECT ship_after, number,
-              CASE WHEN $3::double precision > 0
-                   THEN pg_notify('${SHIPMENT_DUE_CHANNEL}',
-                                  to_char(ship_after AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text
-              END AS notified
-       FROM created`,
-      [shipment.id, shipment.orderId, shipment.delayMs, shipment.causationEventId, shipment.preparedEventId],
-    );
-    return { shipAfter: new Date(rows[0]!.ship_after), number: rows[0]!.number };
+  async createMany(tx: SqlTransaction, shipments: NewShipment[]): Promise<Map<string, number>> {
+    const rows = await tx.query<{ id: string; number: number }>(CREATE_SHIPMENTS, [
+      shipments.map((s) => s.id),
+      shipments.map((s) => s.orderId),
+      shipments.map((s) => s.delayMs),
+      shipments.map((s) => s.causationEventId),
+      shipments.map((s) => s.preparedEventId),
+    ]);
+    return new Map(rows.map((row) => [row.id, Number(row.number)]));
   }
 
   /**
@@ -69,16 +84,15 @@ export class ShipmentRepository {
     }));
   }
 
-  async markShipped(
-    tx: SqlTransaction,
-    id: string,
-    shipped: { carrier: string; trackingCode: string; shippedAt: Date },
-  ): Promise<void> {
-    await tx.execute(
-      `UPDATE shipment SET status = 'SHIPPED'::shipment_status, carrier = $2, tracking_code = $3,
-              shipped_at = $4::timestamptz, updated_at = now()
-        WHERE id = $1::uuid`,
-      [id, shipped.carrier, shipped.trackingCode, shipped.shippedAt.toISOString()],
+  /** Marks a shipment SHIPPED, in one statement with the others of its transaction just before COMMIT. */
+  markShipped(tx: SqlTransaction, id: string, shipped: { carrier: string; trackingCode: string; shippedAt: Date }): void {
+    tx.writeBeforeCommit(MARK_SHIPPED, { id, ...shipped }, (all) =>
+      tx.execute(MARK_SHIPPED, [
+        all.map((s) => s.id),
+        all.map((s) => s.carrier),
+        all.map((s) => s.trackingCode),
+        all.map((s) => s.shippedAt.toISOString()),
+      ]),
     );
   }
 

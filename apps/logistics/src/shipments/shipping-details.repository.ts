@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ShippingAddress, StockLine } from '@loja/contracts';
+import { orderIdOf, type ShippingAddress, type StockLine } from '@loja/contracts';
 import type { z } from 'zod';
 import type { SqlTransaction } from '@loja/messaging';
 
@@ -9,31 +9,57 @@ export interface ShippingDetails {
   lines: Array<z.infer<typeof StockLine>>;
 }
 
-/** The only place that reads and writes shipping details. */
+/** An order's details as the transaction that locked them sees them. */
+export interface LockedShippingDetails {
+  /** Turns true once this transaction prepares the order's shipment. */
+  shipmentPrepared: boolean;
+}
+
+// Raw SQL on the per-event paths, one statement per batch of events, each a named prepared statement.
+const RECORD_DETAILS = `INSERT INTO shipping_details (order_id, shipping_address, lines)
+  SELECT * FROM unnest($1::uuid[], $2::jsonb[], $3::jsonb[])
+  ON CONFLICT (order_id) DO NOTHING`;
+
+const LOCK_DETAILS = `SELECT d.order_id::text,
+    EXISTS (SELECT 1 FROM shipment s WHERE s.order_id = d.order_id) AS prepared
+  FROM shipping_details d WHERE d.order_id = ANY($1::uuid[]) ORDER BY d.order_id FOR UPDATE OF d`;
+
+/**
+ * The only place that reads and writes shipping details. Set-based per transaction: the details a
+ * batch records go in one statement before COMMIT, and its first lock takes the details of every
+ * order its events are about in one statement.
+ */
 @Injectable()
 export class ShippingDetailsRepository {
   /** Keeps the first details recorded for an order; later ones for the same order change nothing. */
-  async record(tx: SqlTransaction, details: ShippingDetails): Promise<boolean> {
-    // Raw SQL on this per-event path: Prisma compiles a createMany anew on every call.
-    const inserted = await tx.execute(
-      `INSERT INTO shipping_details (order_id, shipping_address, lines) VALUES ($1::uuid, $2::jsonb, $3::jsonb)
-       ON CONFLICT (order_id) DO NOTHING`,
-      [details.orderId, JSON.stringify(details.shippingAddress), JSON.stringify(details.lines)],
+  record(tx: SqlTransaction, details: ShippingDetails): void {
+    const recorded = this.recordedIn(tx);
+    if (recorded.has(details.orderId)) return;
+    recorded.set(details.orderId, { shipmentPrepared: false });
+    tx.writeBeforeCommit(RECORD_DETAILS, details, (all) =>
+      tx.execute(RECORD_DETAILS, [
+        all.map((d) => d.orderId),
+        all.map((d) => JSON.stringify(d.shippingAddress)),
+        all.map((d) => JSON.stringify(d.lines)),
+      ]),
     );
-    return inserted === 1;
   }
 
   /**
-   * Whether the order's details are known, its row locked until the transaction ends (so two payments
-   * announced for one order are decided one after the other), and whether a shipment was prepared for
-   * it already; one statement. Undefined when the details are not known yet.
+   * Whether the order's details are known, their row locked until the transaction ends (so two
+   * payments announced for one order are decided one after the other), and whether a shipment was
+   * prepared for it already. Details this transaction recorded count too. Undefined when unknown.
    */
-  async lock(tx: SqlTransaction, orderId: string): Promise<{ shipmentPrepared: boolean } | undefined> {
-    const rows = await tx.query<{ prepared: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM shipment s WHERE s.order_id = d.order_id) AS prepared
-       FROM shipping_details d WHERE d.order_id = $1::uuid FOR UPDATE OF d`,
-      [orderId],
-    );
-    return rows[0] && { shipmentPrepared: rows[0].prepared };
+  async lock(tx: SqlTransaction, orderId: string): Promise<LockedShippingDetails | undefined> {
+    const locked = await tx.lockForEvents('logistics.shipping-details', orderId, orderIdOf, async (orderIds) => {
+      const rows = await tx.query<{ order_id: string; prepared: boolean }>(LOCK_DETAILS, [orderIds]);
+      return new Map(rows.map((row) => [row.order_id, { shipmentPrepared: row.prepared }]));
+    });
+    return locked ?? this.recordedIn(tx).get(orderId);
+  }
+
+  /** The details this transaction recorded, not written yet. */
+  private recordedIn(tx: SqlTransaction): Map<string, LockedShippingDetails> {
+    return tx.local('logistics.shipping-details.recorded', () => new Map<string, LockedShippingDetails>());
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { orderIdOf } from '@loja/contracts';
 import type { SqlTransaction } from '@loja/messaging';
 
 export interface PaymentIntent {
@@ -9,48 +10,83 @@ export interface PaymentIntent {
   customerId: string;
 }
 
-/** The only place that reads and writes payment intents. */
+/** An intent as the transaction that locked it sees it; `charged` turns true once it charges the order. */
+export interface LockedPaymentIntent extends PaymentIntent {
+  charged: boolean;
+}
+
+// Raw SQL on the per-event paths, one statement per batch of events, each a named prepared statement.
+const RECORD_INTENTS = `INSERT INTO payment_intent (order_id, amount_cents, currency, card_token, customer_id)
+  SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[])
+  ON CONFLICT (order_id) DO NOTHING`;
+
+const LOCK_INTENTS = `SELECT order_id::text, amount_cents, currency, card_token, customer_id,
+    EXISTS (SELECT 1 FROM payment p WHERE p.order_id = i.order_id) AS charged
+  FROM payment_intent i WHERE order_id = ANY($1::uuid[]) ORDER BY order_id FOR UPDATE OF i`;
+
+interface IntentRow {
+  order_id: string;
+  amount_cents: bigint;
+  currency: string;
+  card_token: string;
+  customer_id: string;
+  charged: boolean;
+}
+
+/**
+ * The only place that reads and writes payment intents. Set-based per transaction: the intents a
+ * batch records go in one statement before COMMIT, and its first lock takes the intents of every
+ * order its events are about in one statement.
+ */
 @Injectable()
 export class PaymentIntentRepository {
   /** Keeps the first intent recorded for an order; a later one for the same order changes nothing. */
-  async record(tx: SqlTransaction, intent: PaymentIntent): Promise<boolean> {
-    // Raw SQL on the per-event paths: one round trip each, and no query for Prisma to compile.
-    const inserted = await tx.execute(
-      `INSERT INTO payment_intent (order_id, amount_cents, currency, card_token, customer_id)
-       VALUES ($1::uuid, $2::bigint, $3, $4, $5) ON CONFLICT (order_id) DO NOTHING`,
-      [intent.orderId, intent.amountCents, intent.currency, intent.cardToken, intent.customerId],
+  record(tx: SqlTransaction, intent: PaymentIntent): void {
+    const recorded = this.recordedIn(tx);
+    if (recorded.has(intent.orderId)) return;
+    recorded.set(intent.orderId, { ...intent, charged: false });
+    tx.writeBeforeCommit(RECORD_INTENTS, intent, (intents) =>
+      tx.execute(RECORD_INTENTS, [
+        intents.map((i) => i.orderId),
+        intents.map((i) => i.amountCents),
+        intents.map((i) => i.currency),
+        intents.map((i) => i.cardToken),
+        intents.map((i) => i.customerId),
+      ]),
     );
-    return inserted === 1;
   }
 
   /**
    * The order's intent, its row locked until the transaction ends: charges of the same order (two
    * EstoqueReservado for it, in any number of processes) run one after the other; `charged` says
-   * whether a payment exists for the order already (one statement for both).
+   * whether a payment exists for the order already. An intent this transaction recorded counts too.
    */
-  async lock(tx: SqlTransaction, orderId: string): Promise<(PaymentIntent & { charged: boolean }) | undefined> {
-    const rows = await tx.query<{
-      order_id: string;
-      amount_cents: bigint;
-      currency: string;
-      card_token: string;
-      customer_id: string;
-      charged: boolean;
-    }>(
-      `SELECT order_id::text, amount_cents, currency, card_token, customer_id,
-              EXISTS (SELECT 1 FROM payment p WHERE p.order_id = i.order_id) AS charged
-       FROM payment_intent i WHERE order_id = $1::uuid FOR UPDATE OF i`,
-      [orderId],
+  async lock(tx: SqlTransaction, orderId: string): Promise<LockedPaymentIntent | undefined> {
+    const locked = await tx.lockForEvents('payments.intents', orderId, orderIdOf, (orderIds) =>
+      this.lockMany(tx, orderIds),
     );
-    const row = rows[0];
-    if (!row) return undefined;
-    return {
-      orderId: row.order_id,
-      amountCents: Number(row.amount_cents),
-      currency: row.currency as 'BRL',
-      cardToken: row.card_token,
-      customerId: row.customer_id,
-      charged: row.charged,
-    };
+    return locked ?? this.recordedIn(tx).get(orderId);
+  }
+
+  private async lockMany(tx: SqlTransaction, orderIds: string[]): Promise<Map<string, LockedPaymentIntent>> {
+    const rows = await tx.query<IntentRow>(LOCK_INTENTS, [orderIds]);
+    return new Map(
+      rows.map((row) => [
+        row.order_id,
+        {
+          orderId: row.order_id,
+          amountCents: Number(row.amount_cents),
+          currency: row.currency as 'BRL',
+          cardToken: row.card_token,
+          customerId: row.customer_id,
+          charged: row.charged,
+        },
+      ]),
+    );
+  }
+
+  /** The intents this transaction recorded, not written yet. */
+  private recordedIn(tx: SqlTransaction): Map<string, LockedPaymentIntent> {
+    return tx.local('payments.intents.recorded', () => new Map<string, LockedPaymentIntent>());
   }
 }

@@ -15,28 +15,30 @@ export interface PaymentRecord {
   createdAt: Date;
 }
 
+const RECORD_PAYMENTS = `INSERT INTO payment (id, order_id, amount_cents, currency, status, reason, authorization_code)
+  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::payment_status[], $6::text[], $7::text[])`;
+
 /** The only place that reads and writes payments. */
 @Injectable()
 export class PaymentRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Raw SQL on the per-event path: one round trip, and no query for Prisma to compile. */
-  async create(tx: SqlTransaction, payment: Omit<PaymentRecord, 'createdAt'>): Promise<PaymentRecord> {
-    const rows = await tx.query<{ created_at: Date }>(
-      `INSERT INTO payment (id, order_id, amount_cents, currency, status, reason, authorization_code)
-       VALUES ($1::uuid, $2::uuid, $3::bigint, $4, $5::payment_status, $6, $7)
-       RETURNING created_at`,
-      [
-        payment.id,
-        payment.orderId,
-        payment.amountCents,
-        payment.currency,
-        payment.status,
-        payment.reason,
-        payment.authorizationCode,
-      ],
+  /**
+   * Records a payment, in one statement with the others of its transaction just before COMMIT (raw
+   * SQL on the per-event path: no query for Prisma to compile). payment.order_id is unique.
+   */
+  record(tx: SqlTransaction, payment: Omit<PaymentRecord, 'createdAt'>): void {
+    tx.writeBeforeCommit(RECORD_PAYMENTS, payment, (payments) =>
+      tx.execute(RECORD_PAYMENTS, [
+        payments.map((p) => p.id),
+        payments.map((p) => p.orderId),
+        payments.map((p) => p.amountCents),
+        payments.map((p) => p.currency),
+        payments.map((p) => p.status),
+        payments.map((p) => p.reason),
+        payments.map((p) => p.authorizationCode),
+      ]),
     );
-    return { ...payment, createdAt: rows[0]!.created_at };
   }
 
   async listByOrder(orderId: string): Promise<PaymentRecord[]> {

@@ -43,6 +43,7 @@ export class SqlTransaction extends SqlClient {
   private readonly beforeCommitWork = new Map<string, () => Promise<void>>();
   private readonly afterCommitWork: Array<() => void> = [];
   private readonly events: PublishableEvent[] = [];
+  private readonly locals = new Map<string, unknown>();
   private handled: readonly AnyEvent[] = [];
 
   /**
@@ -62,6 +63,56 @@ export class SqlTransaction extends SqlClient {
   beforeCommit(key: string, work: () => Promise<void>): void {
     this.beforeCommitWork.delete(key);
     this.beforeCommitWork.set(key, work);
+  }
+
+  /**
+   * What this transaction keeps under `key` while it runs, made by `create` on first use: the rows a
+   * use case read once for every event of a batch, or the writes it still owes.
+   */
+  local<T>(key: string, create: () => T): T {
+    if (!this.locals.has(key)) this.locals.set(key, create());
+    return this.locals.get(key) as T;
+  }
+
+  /**
+   * Queues `row` for one write, just before COMMIT, of every row queued under `key`: a batch of events
+   * inserts its rows in one statement instead of one each. The transaction cannot read the rows back
+   * before then, so queue only rows nothing in it reads again (or keep them in `local` state too).
+   */
+  writeBeforeCommit<Row>(key: string, row: Row, write: (rows: Row[]) => Promise<unknown>): void {
+    const rows = this.local<Row[]>(`${key}:rows`, () => []);
+    rows.push(row);
+    if (rows.length > 1) return;
+    this.beforeCommit(key, async () => {
+      await write(rows.splice(0));
+    });
+  }
+
+  /**
+   * The row for `key`, locked for the rest of the transaction. The first call under `scope` locks the
+   * rows of every event the transaction handles (`keyOf` each, and `key`) with one `lockMany`, which
+   * should lock in key order so two batches never deadlock; later calls find them in memory (the same
+   * object: what the use case changes in it, the next event sees), and lock a key no event named on
+   * their own. Undefined when there is no such row.
+   */
+  async lockForEvents<Row>(
+    scope: string,
+    key: string,
+    keyOf: (event: AnyEvent) => string | undefined,
+    lockMany: (keys: string[]) => Promise<Map<string, Row>>,
+  ): Promise<Row | undefined> {
+    const locked = this.local<{ rows?: Map<string, Row> }>(`${scope}:locked`, () => ({}));
+    if (!locked.rows) {
+      const keys = new Set([key]);
+      for (const event of this.handled) {
+        const eventKey = keyOf(event);
+        if (eventKey !== undefined) keys.add(eventKey);
+      }
+      locked.rows = await lockMany([...keys]);
+    } else if (!locked.rows.has(key)) {
+      for (const [found, row] of await lockMany([key])) locked.rows.set(found, row);
+    }
+    return locked.rows.get(key);
   }
 
   /** Runs `work` once the transaction has committed; never if it rolls back. */

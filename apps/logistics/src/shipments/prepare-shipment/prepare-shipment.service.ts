@@ -4,7 +4,7 @@ import { PedidoEmPreparo, type EventOf, type PagamentoAprovado } from '@loja/con
 import { EventArrivedEarlyError, OutboxService, type SqlTransaction } from '@loja/messaging';
 import { LOGISTICS_CONFIG, type LogisticsConfig } from '../../config/logistics.config';
 import { ShipShipmentService } from '../ship-shipment/ship-shipment.service';
-import { ShipmentRepository } from '../shipment.repository';
+import { ShipmentRepository, type NewShipment } from '../shipment.repository';
 import { ShippingDetailsRepository } from '../shipping-details.repository';
 
 /**
@@ -12,6 +12,10 @@ import { ShippingDetailsRepository } from '../shipping-details.repository';
  * details row is locked first, so two payments announced for the same order are decided one after the
  * other; shipment.order_id is unique as well. The dispatcher ships it when due; with no delay it is
  * shipped here, in the same transaction.
+ *
+ * Set-based per transaction: the shipments of a batch are created in one statement just before
+ * COMMIT (their numbers, hence tracking codes, come from it), and those nothing delays are shipped
+ * right then.
  */
 @Injectable()
 export class PrepareShipmentService {
@@ -34,24 +38,27 @@ export class PrepareShipmentService {
       this.logger.log({ msg: 'shipment already prepared', orderId, eventId: cause.id });
       return;
     }
+    details.shipmentPrepared = true; // a second payment of the order in this transaction finds it prepared
     const shipmentId = randomUUID();
     const prepared = await this.outbox.add(tx, PedidoEmPreparo, { orderId, shipmentId }, { causedBy: cause });
     const delayMs = this.config.SHIPPING_DELAY_MS;
-    const shipment = await this.shipments.create(tx, {
-      id: shipmentId,
-      orderId,
-      delayMs,
-      causationEventId: cause.id,
-      preparedEventId: prepared.id,
-    });
+    const shipment = { id: shipmentId, orderId, delayMs, causationEventId: cause.id, preparedEventId: prepared.id };
+    tx.writeBeforeCommit(PREPARED_SHIPMENTS, shipment, (all) => this.create(tx, all));
     this.logger.debug({ msg: 'shipment prepared', orderId, eventId: cause.id, shipmentId, delayMs });
-    if (delayMs === 0) {
+  }
+
+  private async create(tx: SqlTransaction, shipments: NewShipment[]): Promise<void> {
+    const numbers = await this.shipments.createMany(tx, shipments);
+    for (const shipment of shipments) {
+      if (shipment.delayMs > 0) continue;
       await this.shipShipment.execute(tx, {
-        id: shipmentId,
-        orderId,
-        number: shipment.number,
-        preparedEventId: prepared.id,
+        id: shipment.id,
+        orderId: shipment.orderId,
+        number: numbers.get(shipment.id)!,
+        preparedEventId: shipment.preparedEventId,
       });
     }
   }
 }
+
+const PREPARED_SHIPMENTS = 'logistics.prepared-shipments';

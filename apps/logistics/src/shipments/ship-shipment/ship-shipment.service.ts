@@ -21,7 +21,7 @@ export class ShipShipmentService {
 
   async execute(tx: SqlTransaction, shipment: DueShipment): Promise<void> {
     const shipped = { carrier: CARRIER, trackingCode: trackingCodeFor(shipment.number), shippedAt: new Date() };
-    await this.shipments.markShipped(tx, shipment.id, shipped);
+    this.shipments.markShipped(tx, shipment.id, shipped);
     await this.outbox.add(
       tx,
       PedidoEnviado,

@@ -48,7 +48,8 @@ export class ChargeOrderService {
       reason: approved ? null : result.reason,
       authorizationCode: approved ? result.authorizationCode : null,
     };
-    await this.payments.create(tx, payment);
+    this.payments.record(tx, payment);
+    intent.charged = true; // a second event for the order in this transaction finds it charged
     const announced = { orderId, paymentId: payment.id, amountCents, currency };
     if (approved) {
       await this.outbox.add(

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PedidoCriado, type EventOf } from '@loja/contracts';
 import { HandleEvent, type SqlTransaction } from '@loja/messaging';
 import { PaymentIntentRepository } from '../payment-intent.repository';
@@ -6,22 +6,17 @@ import { PaymentIntentRepository } from '../payment-intent.repository';
 /** PedidoCriado → keep what the order will be charged, until its stock is reserved. Once per order. */
 @Injectable()
 export class RecordPaymentDetailsOnPedidoCriado {
-  private readonly logger = new Logger(RecordPaymentDetailsOnPedidoCriado.name);
-
   constructor(private readonly intents: PaymentIntentRepository) {}
 
   @HandleEvent(PedidoCriado, { queue: 'payments.record-payment-details' })
   async handle(event: EventOf<typeof PedidoCriado>, tx: SqlTransaction): Promise<void> {
     const { orderId, totalCents, currency, payment, customer } = event.data;
-    const recorded = await this.intents.record(tx, {
+    this.intents.record(tx, {
       orderId,
       amountCents: totalCents,
       currency,
       cardToken: payment.cardToken,
       customerId: customer.id,
     });
-    if (!recorded) {
-      this.logger.log({ msg: 'payment details already recorded', orderId, eventId: event.id });
-    }
   }
 }
