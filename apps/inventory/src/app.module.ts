@@ -5,6 +5,7 @@ import { INVENTORY_ERROR_CODES } from './errors';
 import { PrismaModule } from './prisma/prisma.module';
 import { ListProductsController } from './products/list-products/list-products.http.controller';
 import { ProductChanges } from './products/product-changes';
+import { StockLedger } from './products/stock-ledger';
 import { ProductRepository } from './products/product.repository';
 import { RestockProductController } from './products/restock-product/restock-product.http.controller';
 import { RestockProductService } from './products/restock-product/restock-product.service';
@@ -24,6 +25,7 @@ import { ReserveStockService } from './reservations/reserve-stock/reserve-stock.
     provideErrorCodes(INVENTORY_ERROR_CODES),
     ProductRepository,
     ProductChanges,
+    StockLedger,
     SeedCatalogService,
     RestockProductService,
     ReservationRepository,

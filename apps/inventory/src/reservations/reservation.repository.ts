@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { orderIdOf } from '@loja/contracts';
 import type { SqlTransaction } from '@loja/messaging';
 import type { RequestedLine } from './stock-plan';
 
@@ -12,31 +13,61 @@ export interface Reservation {
   lines: RequestedLine[];
 }
 
-/** The only place that reads and writes reservations. */
+// Raw SQL on the per-event paths, one statement per batch of events, each a named prepared statement.
+const LOCK_RESERVATIONS = `SELECT order_id::text, status::text AS status, lines FROM reservation
+  WHERE order_id = ANY($1::uuid[]) ORDER BY order_id FOR UPDATE`;
+
+const CREATE_RESERVATIONS = `INSERT INTO reservation (order_id, status, lines, updated_at)
+  SELECT order_id, status, lines, now()
+  FROM unnest($1::uuid[], $2::reservation_status[], $3::jsonb[]) AS r(order_id, status, lines)`;
+
+const SET_STATUSES = `UPDATE reservation r SET status = u.status, updated_at = now()
+  FROM unnest($1::uuid[], $2::reservation_status[]) AS u(order_id, status)
+  WHERE r.order_id = u.order_id`;
+
+/**
+ * The only place that reads and writes reservations. Set-based per transaction: its first lock takes
+ * the reservations of every order its events are about in one statement; reservations it creates or
+ * changes are written in one statement each just before COMMIT, as they are then.
+ */
 @Injectable()
 export class ReservationRepository {
-  /** The order's reservation, its row locked until the transaction ends. */
+  /** The order's reservation, its row locked until the transaction ends; one it created counts too. */
   async lock(tx: SqlTransaction, orderId: string): Promise<Reservation | undefined> {
-    const rows = await tx.query<{ status: ReservationStatus; lines: RequestedLine[] }>(
-      'SELECT status::text AS status, lines FROM reservation WHERE order_id = $1::uuid FOR UPDATE',
-      [orderId],
-    );
-    const row = rows[0];
-    return row && { orderId, status: row.status, lines: row.lines };
+    const locked = await tx.lockForEvents('inventory.reservations', orderId, orderIdOf, async (orderIds) => {
+      const rows = await tx.query<{ order_id: string; status: ReservationStatus; lines: RequestedLine[] }>(
+        LOCK_RESERVATIONS,
+        [orderIds],
+      );
+      return new Map(rows.map((row) => [row.order_id, { orderId: row.order_id, status: row.status, lines: row.lines }]));
+    });
+    return locked ?? this.createdIn(tx).get(orderId);
   }
 
-  async create(tx: SqlTransaction, orderId: string, status: ReservationStatus, lines: RequestedLine[]): Promise<void> {
-    await tx.execute(
-      `INSERT INTO reservation (order_id, status, lines, updated_at)
-       VALUES ($1::uuid, $2::reservation_status, $3::jsonb, now())`,
-      [orderId, status, JSON.stringify(lines)],
+  create(tx: SqlTransaction, orderId: string, status: ReservationStatus, lines: RequestedLine[]): void {
+    const reservation = { orderId, status, lines };
+    this.createdIn(tx).set(orderId, reservation);
+    tx.writeBeforeCommit(CREATE_RESERVATIONS, reservation, (created) =>
+      tx.execute(CREATE_RESERVATIONS, [
+        created.map((r) => r.orderId),
+        created.map((r) => r.status),
+        created.map((r) => JSON.stringify(r.lines)),
+      ]),
     );
   }
 
-  async setStatus(tx: SqlTransaction, orderId: string, status: ReservationStatus): Promise<void> {
-    await tx.execute(
-      'UPDATE reservation SET status = $2::reservation_status, updated_at = now() WHERE order_id = $1::uuid',
-      [orderId, status],
-    );
+  /** Moves a reservation `lock` returned to `status`. */
+  setStatus(tx: SqlTransaction, reservation: Reservation, status: ReservationStatus): void {
+    reservation.status = status;
+    if (this.createdIn(tx).get(reservation.orderId) === reservation) return; // inserted as it is at COMMIT
+    tx.writeBeforeCommit(SET_STATUSES, reservation, (changed) => {
+      const unique = [...new Set(changed)];
+      return tx.execute(SET_STATUSES, [unique.map((r) => r.orderId), unique.map((r) => r.status)]);
+    });
+  }
+
+  /** The reservations this transaction created, not written yet. */
+  private createdIn(tx: SqlTransaction): Map<string, Reservation> {
+    return tx.local('inventory.reservations.created', () => new Map<string, Reservation>());
   }
 }

@@ -17,7 +17,7 @@ export class CommitStockService {
     const { orderId } = cause.data;
     const reservation = await this.reservations.lock(tx, orderId);
     if (reservation?.status === 'HELD') {
-      await this.reservations.setStatus(tx, orderId, 'COMMITTED');
+      this.reservations.setStatus(tx, reservation, 'COMMITTED');
       return;
     }
     this.logger.warn({

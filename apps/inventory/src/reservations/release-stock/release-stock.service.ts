@@ -7,8 +7,7 @@ import {
   type PedidoCancelado,
 } from '@loja/contracts';
 import { OutboxService, type SqlTransaction } from '@loja/messaging';
-import { ProductChanges } from '../../products/product-changes';
-import { ProductRepository } from '../../products/product.repository';
+import { StockLedger } from '../../products/stock-ledger';
 import { ReservationRepository } from '../reservation.repository';
 
 export type ReleaseReason = DataOf<typeof EstoqueLiberado>['reason'];
@@ -21,9 +20,8 @@ export type ReleaseReason = DataOf<typeof EstoqueLiberado>['reason'];
 @Injectable()
 export class ReleaseStockService {
   constructor(
-    private readonly products: ProductRepository,
+    private readonly stock: StockLedger,
     private readonly reservations: ReservationRepository,
-    private readonly changes: ProductChanges,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -35,15 +33,13 @@ export class ReleaseStockService {
     const { orderId } = cause.data;
     const reservation = await this.reservations.lock(tx, orderId);
     if (reservation?.status !== 'HELD') return;
-    await this.products.lockStock(
+    await this.stock.available(
       tx,
       reservation.lines.map((line) => line.sku),
     );
-    const changes = reservation.lines.map((line) => ({ sku: line.sku, delta: line.quantity }));
-    for (const product of await this.products.adjustStockMany(tx, changes)) {
-      this.changes.announce(tx, product, { causedBy: cause });
-    }
-    await this.reservations.setStatus(tx, orderId, 'RELEASED');
+    const givenBack = reservation.lines.map((line) => ({ sku: line.sku, delta: line.quantity }));
+    this.stock.adjust(tx, givenBack, { causedBy: cause });
+    this.reservations.setStatus(tx, reservation, 'RELEASED');
     await this.outbox.add(tx, EstoqueLiberado, { orderId, lines: reservation.lines, reason }, { causedBy: cause });
   }
 }

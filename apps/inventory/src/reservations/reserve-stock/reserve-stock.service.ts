@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EstoqueIndisponivel, EstoqueReservado, type EventOf, type PedidoCriado } from '@loja/contracts';
 import { OutboxService, type SqlTransaction } from '@loja/messaging';
-import { ProductChanges } from '../../products/product-changes';
-import { ProductRepository } from '../../products/product.repository';
+import { StockLedger } from '../../products/stock-ledger';
 import { ReservationRepository } from '../reservation.repository';
 import { planReservation } from '../stock-plan';
 
@@ -15,9 +14,8 @@ import { planReservation } from '../stock-plan';
 @Injectable()
 export class ReserveStockService {
   constructor(
-    private readonly products: ProductRepository,
+    private readonly stock: StockLedger,
     private readonly reservations: ReservationRepository,
-    private readonly changes: ProductChanges,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -25,21 +23,19 @@ export class ReserveStockService {
     const { orderId, lines } = cause.data;
     if (await this.reservations.lock(tx, orderId)) return;
 
-    const available = await this.products.lockStock(
+    const available = await this.stock.available(
       tx,
       lines.map((line) => line.sku),
     );
     const plan = planReservation(lines, available);
     if (plan.kind === 'unavailable') {
-      await this.reservations.create(tx, orderId, 'REJECTED', []);
+      this.reservations.create(tx, orderId, 'REJECTED', []);
       await this.outbox.add(tx, EstoqueIndisponivel, { orderId, missing: plan.missing }, { causedBy: cause });
       return;
     }
-    const changes = plan.lines.map((line) => ({ sku: line.sku, delta: -line.quantity }));
-    for (const product of await this.products.adjustStockMany(tx, changes)) {
-      this.changes.announce(tx, product, { causedBy: cause });
-    }
-    await this.reservations.create(tx, orderId, 'HELD', plan.lines);
+    const taken = plan.lines.map((line) => ({ sku: line.sku, delta: -line.quantity }));
+    this.stock.adjust(tx, taken, { causedBy: cause });
+    this.reservations.create(tx, orderId, 'HELD', plan.lines);
     await this.outbox.add(tx, EstoqueReservado, { orderId, lines: plan.lines }, { causedBy: cause });
   }
 }
