@@ -39,7 +39,9 @@ export class ReservationRepository {
         LOCK_RESERVATIONS,
         [orderIds],
       );
-      return new Map(rows.map((row) => [row.order_id, { orderId: row.order_id, status: row.status, lines: row.lines }]));
+      return new Map(
+        rows.map((row) => [row.order_id, { orderId: row.order_id, status: row.status, lines: row.lines }]),
+      );
     });
     return locked ?? this.createdIn(tx).get(orderId);
   }

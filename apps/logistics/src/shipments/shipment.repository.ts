@@ -85,7 +85,11 @@ export class ShipmentRepository {
   }
 
   /** Marks a shipment SHIPPED, in one statement with the others of its transaction just before COMMIT. */
-  markShipped(tx: SqlTransaction, id: string, shipped: { carrier: string; trackingCode: string; shippedAt: Date }): void {
+  markShipped(
+    tx: SqlTransaction,
+    id: string,
+    shipped: { carrier: string; trackingCode: string; shippedAt: Date },
+  ): void {
     tx.writeBeforeCommit(MARK_SHIPPED, { id, ...shipped }, (all) =>
       tx.execute(MARK_SHIPPED, [
         all.map((s) => s.id),
