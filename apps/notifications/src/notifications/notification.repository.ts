@@ -32,9 +32,11 @@ const EMAIL_COLUMNS = `id::text, order_id::text, notice::text, recipient, recipi
 // not the transaction's start), so the process's own deadline (see LeasedNoticeEmail) never outlasts it.
 const RECORD = `INSERT INTO notification (id, order_id, notice, event_id, recipient, recipient_name, subject, text, html,
     headers, message_id, claimed_until)
-  VALUES ($1::uuid, $2::uuid, $3::notice, $4::uuid, $5, $6, $7, $8, $9, $10::jsonb, $11,
-    clock_timestamp() + $12::int * interval '1 millisecond')
-  ON CONFLICT DO NOTHING`;
+  SELECT *, clock_timestamp() + $12::int * interval '1 millisecond'
+  FROM unnest($1::uuid[], $2::uuid[], $3::notice[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[],
+    $9::text[], $10::jsonb[], $11::text[])
+  ON CONFLICT DO NOTHING
+  RETURNING id::text`;
 
 const CLAIM_DUE = `UPDATE notification SET claimed_until = clock_timestamp() + $2::int * interval '1 millisecond'
   WHERE id IN (
@@ -60,29 +62,30 @@ export class NotificationRepository {
   ) {}
 
   /**
-   * Records the e-mail for (order, notice) unless one exists, leased to this process for `leaseMs`,
-   * and returns it if it did. A concurrent transaction recording the same pair waits on the unique
-   * index until this one commits (then it records nothing) or rolls back (then it records): only one
-   * of them goes on to send the e-mail.
+   * Records each e-mail for (order, notice) unless one exists, leased to this process for `leaseMs`,
+   * in one statement, and returns those it recorded. A concurrent transaction recording the same
+   * pair waits on the unique index until this one commits (then it records nothing) or rolls back
+   * (then it records): only one of them goes on to send the e-mail.
    */
-  async record(tx: SqlTransaction, draft: NotificationDraft, leaseMs: number): Promise<LeasedNoticeEmail | undefined> {
-    const email = { id: randomUUID(), ...draft, attempts: 0 };
+  async recordMany(tx: SqlTransaction, drafts: NotificationDraft[], leaseMs: number): Promise<LeasedNoticeEmail[]> {
+    const emails = drafts.map((draft) => ({ id: randomUUID(), ...draft, attempts: 0 }));
     const leasedAt = Date.now();
-    const inserted = await tx.execute(RECORD, [
-      email.id,
-      email.orderId,
-      email.notice,
-      email.eventId,
-      email.to.address,
-      email.to.name,
-      email.subject,
-      email.text,
-      email.html,
-      JSON.stringify(email.headers),
-      email.messageId,
+    const inserted = await tx.query<{ id: string }>(RECORD, [
+      emails.map((e) => e.id),
+      emails.map((e) => e.orderId),
+      emails.map((e) => e.notice),
+      emails.map((e) => e.eventId),
+      emails.map((e) => e.to.address),
+      emails.map((e) => e.to.name),
+      emails.map((e) => e.subject),
+      emails.map((e) => e.text),
+      emails.map((e) => e.html),
+      emails.map((e) => JSON.stringify(e.headers)),
+      emails.map((e) => e.messageId),
       leaseMs,
     ]);
-    return inserted === 1 ? { ...email, leaseEndsAt: leasedAt + leaseMs } : undefined;
+    const recorded = new Set(inserted.map((row) => row.id));
+    return emails.filter((e) => recorded.has(e.id)).map((e) => ({ ...e, leaseEndsAt: leasedAt + leaseMs }));
   }
 
   /**

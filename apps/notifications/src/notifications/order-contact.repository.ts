@@ -9,23 +9,25 @@ export interface OrderContact {
   createdAt: Date;
 }
 
+const REMEMBER_CONTACTS = `INSERT INTO order_contact (order_id, customer_name, email)
+  SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])
+  ON CONFLICT (order_id) DO NOTHING`;
+
 /** The only place that reads and writes order contacts. */
 @Injectable()
 export class OrderContactRepository {
   /**
-   * Keeps the first contact given for an order; a repeated PedidoCriado changes nothing. Returns
-   * whether this call recorded it.
+   * Keeps the first contact given for an order; a repeated PedidoCriado changes nothing. Written with
+   * the other contacts of the transaction in one statement just before COMMIT.
    */
-  async remember(
-    tx: SqlTransaction,
-    contact: { orderId: string; customerName: string; email: string },
-  ): Promise<boolean> {
-    const inserted = await tx.execute(
-      `INSERT INTO order_contact (order_id, customer_name, email) VALUES ($1::uuid, $2, $3)
-       ON CONFLICT (order_id) DO NOTHING`,
-      [contact.orderId, contact.customerName, contact.email],
+  remember(tx: SqlTransaction, contact: { orderId: string; customerName: string; email: string }): void {
+    tx.writeBeforeCommit(REMEMBER_CONTACTS, contact, (contacts) =>
+      tx.execute(REMEMBER_CONTACTS, [
+        contacts.map((c) => c.orderId),
+        contacts.map((c) => c.customerName),
+        contacts.map((c) => c.email),
+      ]),
     );
-    return inserted === 1;
   }
 
   /** The contacts of `orderIds` that are known, in one statement. */

@@ -4,7 +4,7 @@ import { EventArrivedEarlyError, type SqlTransaction } from '@loja/messaging';
 import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from '../../config/notifications.config';
 import { noticeMessageId, type NoticeFacts } from '../../notices/notice';
 import { renderNotice } from '../../notices/render-notice';
-import { NotificationRepository } from '../notification.repository';
+import { NotificationRepository, type NotificationDraft } from '../notification.repository';
 import { OrderContactRepository, type OrderContact } from '../order-contact.repository';
 import { NoticeDispatcher } from '../send-notices/notice-dispatcher.service';
 
@@ -18,7 +18,6 @@ import { NoticeDispatcher } from '../send-notices/notice-dispatcher.service';
 @Injectable()
 export class EmailCustomerService {
   private readonly logger = new Logger(EmailCustomerService.name);
-  private readonly contactsByTransaction = new WeakMap<SqlTransaction, Map<string, OrderContact>>();
 
   constructor(
     private readonly contacts: OrderContactRepository,
@@ -29,11 +28,16 @@ export class EmailCustomerService {
 
   /** Keeps whom to write to about an order (the first contact given wins), for this transaction too. */
   async rememberContact(tx: SqlTransaction, contact: { orderId: string; customerName: string; email: string }) {
-    if (await this.contacts.remember(tx, contact)) {
-      (await this.contactsIn(tx)).set(contact.orderId, { ...contact, createdAt: new Date() });
-    }
+    const known = await this.contactsIn(tx);
+    if (known.has(contact.orderId)) return;
+    known.set(contact.orderId, { ...contact, createdAt: new Date() });
+    this.contacts.remember(tx, contact);
   }
 
+  /**
+   * Records the notice's e-mail; the e-mails of the whole transaction are recorded in one statement
+   * just before COMMIT, and those recorded (not there already) are sent once it has committed.
+   */
   async execute(tx: SqlTransaction, event: AnyEvent, orderId: string, facts: NoticeFacts): Promise<void> {
     const known = await this.contactsIn(tx);
     const contact = known.get(orderId) ?? (await this.contacts.find(tx, orderId));
@@ -42,31 +46,24 @@ export class EmailCustomerService {
       throw new EventArrivedEarlyError(`no contact for order ${orderId} yet (PedidoCriado not handled so far)`);
 
     const email = renderNotice({ orderId, customerName: contact.customerName }, facts);
-    const recorded = await this.notifications.record(
-      tx,
-      {
-        orderId,
-        notice: facts.notice,
-        eventId: event.id,
-        to: { name: contact.customerName, address: contact.email },
-        subject: email.subject,
-        text: email.text,
-        html: email.html,
-        messageId: noticeMessageId(orderId, facts.notice),
-        headers: { 'X-Loja-Order-Id': orderId, 'X-Loja-Notice': facts.notice },
-      },
-      this.config.NOTIFICATIONS_SEND_LEASE_MS,
-    );
-    if (!recorded) {
-      this.logger.debug({
-        msg: 'notice already recorded, nothing to do',
-        orderId,
-        eventId: event.id,
-        notice: facts.notice,
-      });
-      return;
-    }
-    tx.afterCommit(() => this.dispatcher.dispatch(recorded));
+    const draft: NotificationDraft = {
+      orderId,
+      notice: facts.notice,
+      eventId: event.id,
+      to: { name: contact.customerName, address: contact.email },
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+      messageId: noticeMessageId(orderId, facts.notice),
+      headers: { 'X-Loja-Order-Id': orderId, 'X-Loja-Notice': facts.notice },
+    };
+    tx.writeBeforeCommit(RECORD_NOTICES, draft, async (drafts) => {
+      const recorded = await this.notifications.recordMany(tx, drafts, this.config.NOTIFICATIONS_SEND_LEASE_MS);
+      if (recorded.length < drafts.length) {
+        this.logger.debug({ msg: 'notices already recorded, nothing to do', count: drafts.length - recorded.length });
+      }
+      for (const leased of recorded) tx.afterCommit(() => this.dispatcher.dispatch(leased));
+    });
   }
 
   /**
@@ -74,14 +71,14 @@ export class EmailCustomerService {
    * first notice (a batch of notices costs one lookup, not one each).
    */
   private async contactsIn(tx: SqlTransaction): Promise<Map<string, OrderContact>> {
-    let contacts = this.contactsByTransaction.get(tx);
-    if (!contacts) {
-      contacts = await this.contacts.findMany(
-        tx,
-        tx.eventsHandled.map((handled) => handled.correlationId),
-      );
-      this.contactsByTransaction.set(tx, contacts);
-    }
-    return contacts;
+    const loaded = tx.local<{ contacts?: Promise<Map<string, OrderContact>> }>(CONTACTS, () => ({}));
+    loaded.contacts ??= this.contacts.findMany(
+      tx,
+      tx.eventsHandled.map((handled) => handled.correlationId),
+    );
+    return loaded.contacts;
   }
 }
+
+const CONTACTS = 'notifications.contacts';
+const RECORD_NOTICES = 'notifications.record-notices';
