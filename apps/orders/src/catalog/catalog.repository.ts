@@ -13,6 +13,13 @@ interface CatalogRow {
   updated_at: Date;
 }
 
+const UPSERT_IF_NEWER = `INSERT INTO catalog_product (sku, name, price_cents, stock_available, revision, updated_at)
+  SELECT *, now() FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[])
+  ON CONFLICT (sku) DO UPDATE SET
+    name = EXCLUDED.name, price_cents = EXCLUDED.price_cents, stock_available = EXCLUDED.stock_available,
+    revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at
+  WHERE catalog_product.revision < EXCLUDED.revision`;
+
 /** The only place that reads and writes the catalogue replica. */
 @Injectable()
 export class CatalogRepository {
@@ -24,19 +31,23 @@ export class CatalogRepository {
   /**
    * Inserts the product, or overwrites it only when `product.revision` is newer than the stored one:
    * updates can arrive out of order (retries, several inventory replicas), and a stale one must not win.
-   * Returns false when the update was stale.
+   * The updates of a transaction are written in one statement just before COMMIT, the newest per SKU.
    */
-  async upsertIfNewer(tx: SqlTransaction, product: DataOf<typeof ProdutoAtualizado>): Promise<boolean> {
-    const written = await tx.execute(
-      `INSERT INTO catalog_product (sku, name, price_cents, stock_available, revision, updated_at)
-       VALUES ($1, $2, $3, $4, $5, now())
-       ON CONFLICT (sku) DO UPDATE SET
-         name = EXCLUDED.name, price_cents = EXCLUDED.price_cents, stock_available = EXCLUDED.stock_available,
-         revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at
-       WHERE catalog_product.revision < EXCLUDED.revision`,
-      [product.sku, product.name, product.priceCents, product.stockAvailable, product.revision],
-    );
-    return written > 0;
+  replicate(tx: SqlTransaction, product: DataOf<typeof ProdutoAtualizado>): void {
+    tx.writeBeforeCommit(UPSERT_IF_NEWER, product, (updates) => {
+      const newest = new Map<string, DataOf<typeof ProdutoAtualizado>>();
+      for (const update of updates) {
+        if ((newest.get(update.sku)?.revision ?? -1) < update.revision) newest.set(update.sku, update);
+      }
+      const products = [...newest.values()];
+      return tx.execute(UPSERT_IF_NEWER, [
+        products.map((p) => p.sku),
+        products.map((p) => p.name),
+        products.map((p) => p.priceCents),
+        products.map((p) => p.stockAvailable),
+        products.map((p) => p.revision),
+      ]);
+    });
   }
 
   /** Every order placed reads this: one prepared statement, not a Prisma query to compile. */
