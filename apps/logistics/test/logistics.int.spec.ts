@@ -213,6 +213,26 @@ describe('logistics on real PostgreSQL and RabbitMQ', () => {
     expect(await shipmentsOf(randomUUID())).toEqual([]);
   });
 
+  it('a delayed shipment leaves at its due time, from the timer its preparation set, not the sweep', async () => {
+    const delayMs = 500;
+    await stopLogistics();
+    // The sweep runs once at start, then not again within this test.
+    await startLogistics({ SHIPPING_DELAY_MS: String(delayMs), LOGISTICS_DISPATCH_INTERVAL_MS: '60000' });
+
+    const order = pedidoCriado();
+    const { orderId } = order.data;
+    await publish(PedidoCriado, order);
+    await publish(PagamentoAprovado, pagamentoAprovado(order));
+    await firstEvent(orderId, 'PedidoEmPreparo');
+    const [preparing] = await shipmentsOf(orderId);
+    const shipAfter = Date.parse(preparing!.shipAfter);
+
+    const sent = await firstEvent(orderId, 'PedidoEnviado', 10_000);
+    const shippedAt = Date.parse(sent.body.data.shippedAt);
+    expect(shippedAt).toBeGreaterThanOrEqual(shipAfter);
+    expect(shippedAt - shipAfter).toBeLessThan(5_000);
+  });
+
   it('a delayed shipment survives a restart: closed before it is due, a new instance ships it', async () => {
     const delayMs = 3000;
     await stopLogistics();

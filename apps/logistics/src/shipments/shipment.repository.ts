@@ -3,15 +3,17 @@ import type { SqlTransaction } from '@loja/messaging';
 import type { Shipment, ShippingDetails } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 
-/** PostgreSQL channel a new shipment is announced on; delivered only when its transaction commits. */
-export const SHIPMENT_DUE_CHANNEL = 'logistics_shipment_due';
-
 export interface NewShipment {
   id: string;
   orderId: string;
   delayMs: number;
   causationEventId: string;
   preparedEventId: string;
+}
+
+export interface CreatedShipment {
+  number: number;
+  shipAfter: Date;
 }
 
 export interface DueShipment {
@@ -21,22 +23,13 @@ export interface DueShipment {
   preparedEventId: string;
 }
 
-const CREATE_SHIPMENTS = `WITH new_shipment AS (
-    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::double precision[], $4::uuid[], $5::uuid[])
-      AS s(id, order_id, delay_ms, causation_event_id, prepared_event_id)
-  ), created AS (
-    INSERT INTO shipment (id, order_id, status, ship_after, causation_event_id, prepared_event_id, updated_at)
-    SELECT id, order_id, 'PREPARING'::shipment_status, now() + delay_ms * interval '1 millisecond',
-           causation_event_id, prepared_event_id, now()
-    FROM new_shipment
-    RETURNING id, number, ship_after
-  )
-  SELECT c.id::text, c.number,
-         CASE WHEN n.delay_ms > 0
-              THEN pg_notify('${SHIPMENT_DUE_CHANNEL}',
-                             to_char(c.ship_after AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text
-         END AS notified
-  FROM created c JOIN new_shipment n ON n.id = c.id`;
+const CREATE_SHIPMENTS = `INSERT INTO shipment
+    (id, order_id, status, ship_after, causation_event_id, prepared_event_id, updated_at)
+  SELECT id, order_id, 'PREPARING'::shipment_status, now() + delay_ms * interval '1 millisecond',
+         causation_event_id, prepared_event_id, now()
+  FROM unnest($1::uuid[], $2::uuid[], $3::double precision[], $4::uuid[], $5::uuid[])
+    AS s(id, order_id, delay_ms, causation_event_id, prepared_event_id)
+  RETURNING id::text, number, ship_after`;
 
 const MARK_SHIPPED = `UPDATE shipment s
   SET status = 'SHIPPED'::shipment_status, carrier = u.carrier, tracking_code = u.tracking_code,
@@ -51,18 +44,18 @@ export class ShipmentRepository {
 
   /**
    * Creates PREPARING shipments, each due its `delayMs` from now on the database's clock (the one the
-   * dispatcher compares with, whichever replica it runs in), and announces the due time of delayed
-   * ones to the dispatchers on commit. One statement for all: returns each shipment's number.
+   * dispatcher compares with, whichever replica it runs in). One statement for all: returns each
+   * shipment's number and due time, by id.
    */
-  async createMany(tx: SqlTransaction, shipments: NewShipment[]): Promise<Map<string, number>> {
-    const rows = await tx.query<{ id: string; number: number }>(CREATE_SHIPMENTS, [
+  async createMany(tx: SqlTransaction, shipments: NewShipment[]): Promise<Map<string, CreatedShipment>> {
+    const rows = await tx.query<{ id: string; number: number; ship_after: Date }>(CREATE_SHIPMENTS, [
       shipments.map((s) => s.id),
       shipments.map((s) => s.orderId),
       shipments.map((s) => s.delayMs),
       shipments.map((s) => s.causationEventId),
       shipments.map((s) => s.preparedEventId),
     ]);
-    return new Map(rows.map((row) => [row.id, Number(row.number)]));
+    return new Map(rows.map((row) => [row.id, { number: Number(row.number), shipAfter: new Date(row.ship_after) }]));
   }
 
   /**

@@ -9,7 +9,6 @@ import { Database } from '@loja/messaging';
 import { LOGISTICS_CONFIG, type LogisticsConfig } from '../../config/logistics.config';
 import { ShipShipmentService } from '../ship-shipment/ship-shipment.service';
 import { ShipmentRepository } from '../shipment.repository';
-import { ShipmentDueListener } from './shipment-due.listener';
 
 /** Longest timer Node accepts; a later due time is left to the sweep. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -18,13 +17,13 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * Ships due shipments: claims PREPARING rows whose ship_after has passed (FOR UPDATE SKIP LOCKED, so
  * any number of replicas can run it), sets them SHIPPED with carrier and tracking code, and adds
  * PedidoEnviado, all in one transaction. Runs every LOGISTICS_DISPATCH_INTERVAL_MS, at start (what
- * fell due while the service was down), and on a timer at the due time of every shipment created
- * (announced after its commit), so SHIPPING_DELAY_MS=0 ships at once.
+ * fell due while the service was down, or what another replica prepared and did not ship), and on a
+ * timer at the due time of every shipment this process prepares (PrepareShipmentService asks for it
+ * once the shipment has committed).
  */
 @Injectable()
 export class ShipmentDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ShipmentDispatcher.name);
-  private readonly listener: ShipmentDueListener;
   private readonly timers = new Set<NodeJS.Timeout>();
   private interval: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -36,17 +35,10 @@ export class ShipmentDispatcher implements OnApplicationBootstrap, BeforeApplica
     private readonly shipments: ShipmentRepository,
     private readonly shipShipment: ShipShipmentService,
     @Inject(LOGISTICS_CONFIG) private readonly config: LogisticsConfig,
-  ) {
-    this.listener = new ShipmentDueListener(
-      config.DATABASE_URL,
-      (shipAfter) => this.dispatchAt(shipAfter),
-      () => this.requestDispatch(),
-    );
-  }
+  ) {}
 
   onApplicationBootstrap(): void {
     this.stopped = false;
-    this.listener.start();
     this.interval = setInterval(() => this.requestDispatch(), this.config.LOGISTICS_DISPATCH_INTERVAL_MS);
     this.interval.unref();
     this.requestDispatch();
@@ -58,7 +50,6 @@ export class ShipmentDispatcher implements OnApplicationBootstrap, BeforeApplica
     clearInterval(this.interval);
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    await this.listener.stop();
     await this.running;
   }
 

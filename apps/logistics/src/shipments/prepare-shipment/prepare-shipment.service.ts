@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PedidoEmPreparo, type EventOf, type PagamentoAprovado } from '@loja/contracts';
 import { EventArrivedEarlyError, OutboxService, type SqlTransaction } from '@loja/messaging';
 import { LOGISTICS_CONFIG, type LogisticsConfig } from '../../config/logistics.config';
+import { ShipmentDispatcher } from '../dispatch-shipments/shipment-dispatcher.service';
 import { ShipShipmentService } from '../ship-shipment/ship-shipment.service';
 import { ShipmentRepository, type NewShipment } from '../shipment.repository';
 import { ShippingDetailsRepository } from '../shipping-details.repository';
@@ -10,12 +11,13 @@ import { ShippingDetailsRepository } from '../shipping-details.repository';
 /**
  * One shipment per paid order, PREPARING until SHIPPING_DELAY_MS has passed, and PedidoEmPreparo. The
  * details row is locked first, so two payments announced for the same order are decided one after the
- * other; shipment.order_id is unique as well. The dispatcher ships it when due; with no delay it is
- * shipped here, in the same transaction.
+ * other; shipment.order_id is unique as well. With no delay it is shipped here, in the same
+ * transaction; otherwise, once the transaction commits, this process's dispatcher sets a timer for its
+ * due time (and the sweep of any replica ships it, should this process stop first).
  *
  * Set-based per transaction: the shipments of a batch are created in one statement just before
- * COMMIT (their numbers, hence tracking codes, come from it), and those nothing delays are shipped
- * right then.
+ * COMMIT (their numbers, hence tracking codes, come from it), those nothing delays are shipped right
+ * then, and the others get one timer per distinct due time.
  */
 @Injectable()
 export class PrepareShipmentService {
@@ -25,6 +27,7 @@ export class PrepareShipmentService {
     private readonly details: ShippingDetailsRepository,
     private readonly shipments: ShipmentRepository,
     private readonly shipShipment: ShipShipmentService,
+    private readonly dispatcher: ShipmentDispatcher,
     private readonly outbox: OutboxService,
     @Inject(LOGISTICS_CONFIG) private readonly config: LogisticsConfig,
   ) {}
@@ -48,14 +51,24 @@ export class PrepareShipmentService {
   }
 
   private async create(tx: SqlTransaction, shipments: NewShipment[]): Promise<void> {
-    const numbers = await this.shipments.createMany(tx, shipments);
+    const created = await this.shipments.createMany(tx, shipments);
+    const dueTimes = new Set<number>();
     for (const shipment of shipments) {
-      if (shipment.delayMs > 0) continue;
+      const { number, shipAfter } = created.get(shipment.id)!;
+      if (shipment.delayMs > 0) {
+        dueTimes.add(shipAfter.getTime());
+        continue;
+      }
       await this.shipShipment.execute(tx, {
         id: shipment.id,
         orderId: shipment.orderId,
-        number: numbers.get(shipment.id)!,
+        number,
         preparedEventId: shipment.preparedEventId,
+      });
+    }
+    if (dueTimes.size) {
+      tx.afterCommit(() => {
+        for (const dueTime of dueTimes) this.dispatcher.dispatchAt(new Date(dueTime));
       });
     }
   }
