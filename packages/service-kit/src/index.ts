@@ -9,5 +9,4 @@ export {
   type ErrorCodes,
 } from './error-codes';
 export { parseRequest } from './parse-request';
-export { createDatabasePool } from './database-pool';
 export { parseEnv } from './parse-env';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { createDatabasePool } from '@loja/service-kit';
+import { createDatabasePool } from '@loja/messaging';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { INVENTORY_CONFIG, type InventoryConfig } from '../config/inventory.config';
 import { PrismaClient } from '../generated/prisma/client';

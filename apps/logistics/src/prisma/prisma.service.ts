@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { createDatabasePool } from '@loja/service-kit';
+import { createDatabasePool } from '@loja/messaging';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { LOGISTICS_CONFIG, type LogisticsConfig } from '../config/logistics.config';
 import { PrismaClient } from '../generated/prisma/client';

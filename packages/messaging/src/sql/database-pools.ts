@@ -1,10 +1,11 @@
 import { Pool, type PoolConfig } from 'pg';
 
 /**
- * A pg pool that survives its database: a connection the server drops (a restart) must never crash the
- * process. Without an 'error' listener node-postgres raises such an error, on a client idle or checked
- * out between two queries, as an uncaught exception; with these listeners it surfaces on that client's
- * next query instead, the transaction fails, and the message is retried.
+ * Every pg pool of a service comes from here, through this one function: a pool that survives its
+ * database. A connection the server drops (a restart) must never crash the process: without an
+ * 'error' listener node-postgres raises such an error, on a client idle or checked out between two
+ * queries, as an uncaught exception; with these listeners it surfaces on that client's next query
+ * instead, the transaction fails, and the message is retried.
  */
 function resilientPool(config: PoolConfig): Pool {
   const pool = new Pool({ connectionTimeoutMillis: 15_000, idleTimeoutMillis: 60_000, ...config });
@@ -38,5 +39,20 @@ export function createRelayPool(databaseUrl: string, service: string): RelayPool
     max: 2,
     application_name: `${service}-outbox-relay`,
     options: '-c synchronous_commit=off',
+  });
+}
+
+/**
+ * The pool a service's Prisma client runs on (`new PrismaPg(pool)` in its PrismaService): the paths
+ * that are not hot (HTTP reads, listings), `DATABASE_POOL_SIZE` connections.
+ */
+export function createDatabasePool(databaseUrl: string, max: number, service: string): Pool {
+  return resilientPool({
+    connectionString: databaseUrl,
+    max,
+    application_name: service,
+    // cold paths: a request waits at most 10 s for a connection, an idle one closes after 10 s
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 10_000,
   });
 }

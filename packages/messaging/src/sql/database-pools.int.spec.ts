@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { dropNamespaceDatabases, provisionServiceDatabase, serverSettingsFromEnv } from '@loja/provisioning';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabasePool } from './database-pool';
+import { createDatabasePool } from './database-pools';
 
 describe('createDatabasePool on a real PostgreSQL', () => {
   const { postgresUrl } = serverSettingsFromEnv();
