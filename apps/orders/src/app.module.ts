@@ -9,7 +9,7 @@ import { GetOrderController } from './orders/get-order/get-order.http.controller
 import { ListOrdersController } from './orders/list-orders/list-orders.http.controller';
 import { OrderRepository } from './orders/order.repository';
 import { PlaceOrderController } from './orders/place-order/place-order.http.controller';
-import { PlaceOrderAdmission } from './orders/place-order/place-order-admission';
+import { PlaceOrderAdmission } from './orders/place-order/place-order-admission.service';
 import { PlaceOrderService } from './orders/place-order/place-order.service';
 import { TrackOrderOnSagaEvents } from './orders/track-order/track-order.handler';
 import { TrackOrderService } from './orders/track-order/track-order.service';

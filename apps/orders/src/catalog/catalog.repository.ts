@@ -1,8 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { DataOf, ProdutoAtualizado } from '@loja/contracts';
 import { Database, type SqlTransaction } from '@loja/messaging';
-import type { CatalogProduct } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
+
+/** A product of the replica, as the rest of Orders sees it. */
+export interface CatalogProductRecord {
+  sku: string;
+  name: string;
+  priceCents: number;
+  stockAvailable: number;
+  /** Inventory's revision: an update older than this one is ignored. */
+  revision: number;
+}
 
 interface CatalogRow {
   sku: string;
@@ -10,7 +19,6 @@ interface CatalogRow {
   price_cents: number;
   stock_available: number;
   revision: number;
-  updated_at: Date;
 }
 
 const UPSERT_IF_NEWER = `INSERT INTO catalog_product (sku, name, price_cents, stock_available, revision, updated_at)
@@ -51,9 +59,9 @@ export class CatalogRepository {
   }
 
   /** Every order placed reads this: one prepared statement, not a Prisma query to compile. */
-  async findBySkus(skus: string[]): Promise<Map<string, CatalogProduct>> {
+  async findBySkus(skus: string[]): Promise<Map<string, CatalogProductRecord>> {
     const rows = await this.database.query<CatalogRow>(
-      `SELECT sku, name, price_cents, stock_available, revision, updated_at
+      `SELECT sku, name, price_cents, stock_available, revision
        FROM catalog_product WHERE sku = ANY($1::text[])`,
       [[...new Set(skus)]],
     );
@@ -66,17 +74,16 @@ export class CatalogRepository {
           priceCents: row.price_cents,
           stockAvailable: row.stock_available,
           revision: row.revision,
-          updatedAt: row.updated_at,
         },
       ]),
     );
   }
 
-  findOne(sku: string): Promise<CatalogProduct | null> {
+  findOne(sku: string): Promise<CatalogProductRecord | null> {
     return this.prisma.catalogProduct.findUnique({ where: { sku } });
   }
 
-  list(): Promise<CatalogProduct[]> {
+  list(): Promise<CatalogProductRecord[]> {
     return this.prisma.catalogProduct.findMany({ orderBy: { sku: 'asc' } });
   }
 }

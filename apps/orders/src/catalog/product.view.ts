@@ -1,6 +1,6 @@
 import { AmountCents, Currency, Sku } from '@loja/contracts';
 import { z } from 'zod';
-import type { CatalogProduct } from '../generated/prisma/client';
+import type { CatalogProductRecord } from './catalog.repository';
 
 /** A product as Orders knows it (the replica): what can be ordered, at which price. */
 export const ProductView = z.object({
@@ -13,7 +13,7 @@ export const ProductView = z.object({
 });
 export type ProductView = z.infer<typeof ProductView>;
 
-export function toProductView(product: CatalogProduct): ProductView {
+export function toProductView(product: CatalogProductRecord): ProductView {
   return {
     sku: product.sku,
     name: product.name,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '@loja/messaging';
 import { InventoryError } from '../../errors';
-import { ProductChanges } from '../product-changes';
+import { ProductChanges } from '../product-changes.service';
 import { ProductRepository, type ProductRecord } from '../product.repository';
 
 @Injectable()

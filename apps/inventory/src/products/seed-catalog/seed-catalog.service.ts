@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Database } from '@loja/messaging';
-import { ProductChanges } from '../product-changes';
+import { ProductChanges } from '../product-changes.service';
 import { ProductRepository } from '../product.repository';
 import { STARTING_CATALOG } from './catalog';
 

@@ -7,7 +7,7 @@ import {
   type PedidoCancelado,
 } from '@loja/contracts';
 import { OutboxService, type SqlTransaction } from '@loja/messaging';
-import { StockLedger } from '../../products/stock-ledger';
+import { StockLedger } from '../../products/stock-ledger.service';
 import { ReservationRepository } from '../reservation.repository';
 
 export type ReleaseReason = DataOf<typeof EstoqueLiberado>['reason'];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EstoqueIndisponivel, EstoqueReservado, type EventOf, type PedidoCriado } from '@loja/contracts';
 import { OutboxService, type SqlTransaction } from '@loja/messaging';
-import { StockLedger } from '../../products/stock-ledger';
+import { StockLedger } from '../../products/stock-ledger.service';
 import { ReservationRepository } from '../reservation.repository';
 import { planReservation } from '../stock-plan';
 

@@ -8,7 +8,7 @@ import { priceOrder } from '../order';
 import { OrderRepository, type OrderRecord } from '../order.repository';
 import { toOrderView, type OrderView } from '../order.view';
 import type { PlaceOrderRequest } from './place-order.request';
-import { PlaceOrderAdmission } from './place-order-admission';
+import { PlaceOrderAdmission } from './place-order-admission.service';
 import { requestHash } from './request-hash';
 
 export interface PlacedOrder {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PedidoCriado } from '@loja/contracts';
 import type { OutboxMetadata, SqlTransaction } from '@loja/messaging';
-import { ProductChanges } from './product-changes';
+import { ProductChanges } from './product-changes.service';
 import { ProductRepository } from './product.repository';
 
 export interface StockChange {
