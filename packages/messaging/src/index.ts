@@ -34,3 +34,4 @@ export {
 } from './topology/queue-arguments';
 export { allRetryDelaysMs, retryDelayMs } from './consume/retry-policy';
 export { CoalescingWriter } from './batching/coalescing-writer';
+export { RecurringSweep } from './batching/recurring-sweep';

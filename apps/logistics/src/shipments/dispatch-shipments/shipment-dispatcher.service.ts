@@ -5,7 +5,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { Database } from '@loja/messaging';
+import { Database, RecurringSweep } from '@loja/messaging';
 import { LOGISTICS_CONFIG, type LogisticsConfig } from '../../config/logistics.config';
 import { ShipShipmentService } from '../ship-shipment/ship-shipment.service';
 import { ShipmentRepository } from '../shipment.repository';
@@ -25,72 +25,52 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export class ShipmentDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ShipmentDispatcher.name);
   private readonly timers = new Set<NodeJS.Timeout>();
-  private interval: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private dispatchAgain = false;
-  private stopped = true;
+  private readonly sweeps: RecurringSweep;
 
   constructor(
     private readonly database: Database,
     private readonly shipments: ShipmentRepository,
     private readonly shipShipment: ShipShipmentService,
     @Inject(LOGISTICS_CONFIG) private readonly config: LogisticsConfig,
-  ) {}
+  ) {
+    this.sweeps = new RecurringSweep(
+      () => this.dispatchDue(),
+      config.LOGISTICS_DISPATCH_INTERVAL_MS,
+      // Database unavailable or a conflict: nothing was shipped, the next sweep tries again.
+      (error) => this.logger.warn({ msg: 'shipment dispatch failed', error: error.message }),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.stopped = false;
-    this.interval = setInterval(() => this.requestDispatch(), this.config.LOGISTICS_DISPATCH_INTERVAL_MS);
-    this.interval.unref();
-    this.requestDispatch();
+    this.sweeps.start();
   }
 
   /** Before messaging drains and flushes the outbox: no new dispatch, the one running finishes. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.interval);
+    const stopped = this.sweeps.stop();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    await this.running;
+    await stopped;
   }
 
   /** Dispatches when `shipAfter` comes (at once if it has passed). */
   dispatchAt(shipAfter: Date): void {
-    if (this.stopped) return;
+    if (this.sweeps.isStopped) return;
     const delayMs = Math.max(0, shipAfter.getTime() - Date.now());
     if (delayMs > MAX_TIMER_MS) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.requestDispatch();
+      this.sweeps.request(); // now, or right after the sweep in progress
     }, delayMs);
     timer.unref();
     this.timers.add(timer);
   }
 
-  /** Dispatches now, or right after the dispatch in progress (coalesces timers and sweeps). */
-  requestDispatch(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.dispatchAgain = true;
-      return;
+  /** Ships batch after batch while they come back full: there may be more due. */
+  private async dispatchDue(): Promise<void> {
+    while (!this.sweeps.isStopped && (await this.dispatchBatch()) === this.config.LOGISTICS_DISPATCH_BATCH_SIZE) {
+      // a full batch: there may be more
     }
-    this.running = this.dispatchUntilDone().finally(() => {
-      this.running = undefined;
-    });
-  }
-
-  private async dispatchUntilDone(): Promise<void> {
-    do {
-      this.dispatchAgain = false;
-      try {
-        while (!this.stopped && (await this.dispatchBatch()) === this.config.LOGISTICS_DISPATCH_BATCH_SIZE) {
-          // a full batch: there may be more
-        }
-      } catch (error) {
-        // Database unavailable or a conflict: nothing was shipped, the next sweep tries again.
-        this.logger.warn({ msg: 'shipment dispatch failed', error: (error as Error).message });
-        return;
-      }
-    } while (this.dispatchAgain && !this.stopped);
   }
 
   /** Ships one batch of due shipments; returns how many it claimed. */

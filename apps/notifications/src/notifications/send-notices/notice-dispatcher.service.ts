@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { CoalescingWriter } from '@loja/messaging';
+import { CoalescingWriter, RecurringSweep } from '@loja/messaging';
 import { NOTIFICATIONS_CONFIG, sendBudgetMs, type NotificationsConfig } from '../../config/notifications.config';
 import { Mailer } from '../../mail/mailer.service';
 import type { LeasedNoticeEmail } from '../notice-email';
@@ -55,12 +55,9 @@ export class NoticeDispatcher implements OnApplicationBootstrap, BeforeApplicati
   private readonly sentMarks: CoalescingWriter<string>;
   /** Leases given up (queue full, shutting down), released together. */
   private readonly handedBack: CoalescingWriter<string>;
-  private interval: NodeJS.Timeout | undefined;
-  private sweeping: Promise<void> | undefined;
-  private sweepAgain = false;
+  private readonly sweeps: RecurringSweep;
   /** The last sweep took as many as it asked for: more may be due. */
   private moreDue = false;
-  private sweepsStopped = true;
   private closed = false;
 
   constructor(
@@ -88,13 +85,11 @@ export class NoticeDispatcher implements OnApplicationBootstrap, BeforeApplicati
       (error, ids) =>
         this.logger.warn({ msg: 'could not release unsent e-mails', count: ids.length, error: error.message }),
     );
+    this.sweeps = new RecurringSweep(() => this.sweep(), config.NOTIFICATIONS_SWEEP_INTERVAL_MS);
   }
 
   onApplicationBootstrap(): void {
-    this.sweepsStopped = false;
-    this.interval = setInterval(() => this.requestSweep(), this.config.NOTIFICATIONS_SWEEP_INTERVAL_MS);
-    this.interval.unref();
-    this.requestSweep();
+    this.sweeps.start();
   }
 
   /**
@@ -102,9 +97,7 @@ export class NoticeDispatcher implements OnApplicationBootstrap, BeforeApplicati
    * e-mails of the last handlers, dispatched after their commits during the drain, are still sent.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    this.sweepsStopped = true;
-    clearInterval(this.interval);
-    await this.sweeping;
+    await this.sweeps.stop();
   }
 
   /**
@@ -159,7 +152,7 @@ export class NoticeDispatcher implements OnApplicationBootstrap, BeforeApplicati
       }
       this.send(email);
     }
-    if (this.waiting.length === 0 && this.moreDue) this.requestSweep();
+    if (this.waiting.length === 0 && this.moreDue) this.sweeps.request();
   }
 
   private send(email: LeasedNoticeEmail): void {
@@ -204,25 +197,6 @@ export class NoticeDispatcher implements OnApplicationBootstrap, BeforeApplicati
       .catch((cause: Error) =>
         this.logger.warn({ msg: 'could not record a failed send', orderId: email.orderId, error: cause.message }),
       );
-  }
-
-  /** Sweeps now, or right after the sweep in progress (coalesces the timer and the pump's requests). */
-  private requestSweep(): void {
-    if (this.sweepsStopped) return;
-    if (this.sweeping) {
-      this.sweepAgain = true;
-      return;
-    }
-    this.sweeping = this.sweepUntilDone().finally(() => {
-      this.sweeping = undefined;
-    });
-  }
-
-  private async sweepUntilDone(): Promise<void> {
-    do {
-      this.sweepAgain = false;
-      await this.sweep();
-    } while (this.sweepAgain && !this.sweepsStopped);
   }
 
   /** Claims as many due e-mails as can start soon (twice the connections, less those held already). */
