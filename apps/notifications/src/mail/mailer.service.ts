@@ -11,7 +11,9 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html: string;
+  /** Notifications' are `<orderId.notice@loja>`: every copy of a notice carries the same one. */
   messageId: string;
+  /** Extra headers (Notifications': `X-Loja-Order-Id`, `X-Loja-Notice`). */
   headers: Record<string, string>;
 }
 

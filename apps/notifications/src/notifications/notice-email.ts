@@ -1,22 +1,15 @@
+import type { OutgoingEmail } from '../mail/mailer.service';
 import type { Notice } from '../notices/notice';
 
 /**
  * One e-mail of the outbox (a `notification` row not sent yet), with everything SMTP needs: recorded
  * whole in the handler's transaction, so sending it later needs neither the event nor the contact.
  */
-export interface NoticeEmail {
+export interface NoticeEmail extends OutgoingEmail {
   /** The notification row's id. */
   id: string;
   orderId: string;
   notice: Notice;
-  to: { name: string; address: string };
-  subject: string;
-  text: string;
-  html: string;
-  /** `<orderId.notice@loja>`: every copy of the notice carries the same one. */
-  messageId: string;
-  /** Extra headers (`X-Loja-Order-Id`, `X-Loja-Notice`). */
-  headers: Record<string, string>;
   /** Failed sends so far. */
   attempts: number;
 }
