@@ -28,6 +28,7 @@ export function makePoison(kind: Poison['kind'], routingKey: string, index: numb
       currency: 'BRL',
       shippingAddress: { street: 'x', number: '1', city: 'x', state: 'SP', postalCode: '00000-000', country: 'BR' },
       payment: { method: 'card', cardToken: 'tok_visa' },
+      placedAt: new Date().toISOString(),
     },
     { source: 'orders', correlationId: 'poison' },
   );

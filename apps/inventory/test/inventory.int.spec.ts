@@ -34,6 +34,7 @@ function pedidoCriado(lines: Array<{ sku: string; quantity: number }>) {
       country: 'BR',
     },
     payment: { method: 'card', cardToken: 'tok_visa' },
+    placedAt: new Date().toISOString(),
   };
   return createEvent(PedidoCriado, data, { source: 'orders', correlationId: orderId });
 }

@@ -55,6 +55,7 @@ function pedidoCriado() {
       country: 'BR',
     },
     payment: { method: 'card', cardToken: 'tok_visa' },
+    placedAt: new Date().toISOString(),
   };
   return createEvent(PedidoCriado, data, { source: 'orders', correlationId: orderId });
 }

@@ -37,6 +37,7 @@ function pedidoCriado(cardToken: string, totalCents = 15_990) {
       country: 'BR',
     },
     payment: { method: 'card', cardToken },
+    placedAt: new Date().toISOString(),
   };
   return createEvent(PedidoCriado, data, { source: 'orders', correlationId: orderId });
 }

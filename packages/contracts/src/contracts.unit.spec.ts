@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ALL_EVENTS,
   createEvent,
+  EVERY_EVENT_VERSION,
   InvalidEventError,
   JSON_SCHEMA_FILE,
   parseEvent,
@@ -41,6 +42,7 @@ const samples: Record<string, unknown> = {
       country: 'BR',
     },
     payment: { method: 'card', cardToken: 'tok_visa' },
+    placedAt: '2026-01-01T09:59:59.000Z',
   },
   EstoqueReservado: { orderId: ORDER, lines: [{ sku: 'TSHIRT-M', quantity: 2 }] },
   EstoqueIndisponivel: { orderId: ORDER, missing: [{ sku: 'TSHIRT-M', requested: 2, available: 1 }] },
@@ -147,7 +149,7 @@ describe('contracts', () => {
   it('keeps the JSON Schema file in step with the zod schemas (npm run schemas -w @loja/contracts)', () => {
     const onDisk = readFileSync(join(__dirname, '..', JSON_SCHEMA_FILE), 'utf8');
     expect(onDisk).toBe(renderEventJsonSchemas());
-    expect(Object.keys(JSON.parse(onDisk))).toHaveLength(ALL_EVENTS.length);
+    expect(Object.keys(JSON.parse(onDisk))).toHaveLength(EVERY_EVENT_VERSION.length);
   });
 });
 

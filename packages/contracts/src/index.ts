@@ -1,13 +1,28 @@
-export { defineEvent, type DataOf, type EventDefinition, type EventOf } from './define-event';
+export {
+  defineEvent,
+  defineNextVersion,
+  type DataOf,
+  type EventDefinition,
+  type EventOf,
+  type PreviousVersion,
+} from './define-event';
 export { AnyEnvelope, ServiceName } from './envelope';
-export { ALL_EVENTS, findEventDefinition, type AnyEventDefinition } from './catalog';
+export {
+  ALL_EVENTS,
+  EVERY_EVENT_VERSION,
+  findEventDefinition,
+  latestEventDefinition,
+  versionsOf,
+  type AnyEventDefinition,
+} from './catalog';
+export { publishedVersion, upcastToLatest, type PublishedVersion } from './versions';
 export { createEvent, type EventMetadata } from './create-event';
 export { orderIdOf, parseEvent, type AnyEvent } from './parse-event';
 export { InvalidEventError, type FieldIssue, type InvalidEventReason } from './invalid-event.error';
 export { eventJsonSchemas, renderEventJsonSchemas, JSON_SCHEMA_FILE } from './json-schema';
 export * from './values';
 export { ProdutoAtualizado } from './events/produto-atualizado';
-export { PedidoCriado } from './events/pedido-criado';
+export { PedidoCriado, PedidoCriadoV1 } from './events/pedido-criado';
 export { EstoqueReservado } from './events/estoque-reservado';
 export { EstoqueIndisponivel } from './events/estoque-indisponivel';
 export { EstoqueLiberado } from './events/estoque-liberado';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { ALL_EVENTS } from './catalog';
+import { EVERY_EVENT_VERSION } from './catalog';
 
-/** JSON Schema (draft 2020-12) of every event envelope, keyed by `<type>.v<version>`, from the zod source. */
+/** JSON Schema (draft 2020-12) of every event envelope, every version, keyed by `<type>.v<version>`, from the zod source. */
 export function eventJsonSchemas(): Record<string, unknown> {
   return Object.fromEntries(
-    ALL_EVENTS.map((definition) => [
+    EVERY_EVENT_VERSION.map((definition) => [
       `${definition.type}.v${definition.version}`,
       {
         ...z.toJSONSchema(definition.envelope, { target: 'draft-2020-12' }),

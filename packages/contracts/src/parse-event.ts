@@ -2,6 +2,7 @@ import { findEventDefinition, type AnyEventDefinition } from './catalog';
 import type { EventOf } from './define-event';
 import { AnyEnvelope } from './envelope';
 import { InvalidEventError } from './invalid-event.error';
+import { upcastToLatest } from './versions';
 
 /** Any event of the store, discriminated by `type`. */
 export type AnyEvent = {
@@ -15,7 +16,8 @@ export function orderIdOf(event: AnyEvent): string | undefined {
 }
 
 /**
- * Turns raw message bytes into a typed, validated event. Throws InvalidEventError whose `reason` says
+ * Turns raw message bytes into a typed, validated event, in the latest version of its type: a message
+ * published in an earlier version is validated against that version's schema, then upcast. Throws InvalidEventError whose `reason` says
  * what is wrong (not JSON, no envelope, unknown type or version, data that breaks the schema) and whose
  * `issues` name the failing fields.
  */
@@ -36,7 +38,7 @@ export function parseEvent(raw: Buffer | string): AnyEvent {
   ) {
     const definition = findEventDefinition(claimed.type, claimed.version);
     const event = definition?.envelope.safeParse(json);
-    if (event?.success) return event.data as AnyEvent;
+    if (event?.success) return upcastToLatest(definition!, event.data) as AnyEvent;
   }
   // Otherwise find out precisely what is wrong, for the DLQ's reason.
   const envelope = AnyEnvelope.safeParse(json);
@@ -56,5 +58,5 @@ export function parseEvent(raw: Buffer | string): AnyEvent {
   if (!event.success) {
     throw InvalidEventError.fromZod('schema-violation', event.error, type);
   }
-  return event.data as AnyEvent;
+  return upcastToLatest(definition, event.data) as AnyEvent;
 }

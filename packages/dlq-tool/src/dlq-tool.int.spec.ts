@@ -33,6 +33,7 @@ function pedidoCriado(): EventOf<typeof PedidoCriado> {
         country: 'BR',
       },
       payment: { method: 'card', cardToken: 'tok_visa' },
+      placedAt: new Date().toISOString(),
     },
     { source: 'orders', correlationId: orderId },
   );

@@ -1,5 +1,6 @@
 import type { ServiceName } from '@loja/contracts';
 import { z } from 'zod';
+import { parsePublishVersions } from './outbox/published-versions';
 import { DEFAULT_QUEUE_MAX_LENGTH } from './topology/queue-arguments';
 
 export interface RetryPolicyOptions {
@@ -29,6 +30,11 @@ export interface MessagingOptions {
   /** Most messages a consumer queue holds; past it the broker refuses publishes (back-pressure). */
   queueMaxLength: number;
   outbox: { sweepIntervalMs: number; batchSize: number; publishTimeoutMs: number };
+  /**
+   * The version to publish each event in, by type, during a rollout (`PUBLISH_EVENT_VERSIONS`); an
+   * event with several versions not listed goes out in its oldest (see publicationPlan).
+   */
+  publishVersions?: Readonly<Record<string, number>>;
 }
 
 const intFromEnv = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
@@ -63,6 +69,12 @@ export function messagingOptionsFromEnv(
     throw new Error(`invalid messaging configuration: ${fields}`);
   }
   const e = parsed.data;
+  let publishVersions: Record<string, number>;
+  try {
+    publishVersions = parsePublishVersions(env.PUBLISH_EVENT_VERSIONS);
+  } catch (error) {
+    throw new Error(`invalid messaging configuration: ${(error as Error).message}`);
+  }
   return {
     ...base,
     rabbitmqUrl: e.RABBITMQ_URL,
@@ -84,6 +96,7 @@ export function messagingOptionsFromEnv(
       batchSize: e.OUTBOX_BATCH_SIZE,
       publishTimeoutMs: e.OUTBOX_PUBLISH_TIMEOUT_MS,
     },
+    publishVersions,
   };
 }
 

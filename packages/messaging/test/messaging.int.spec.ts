@@ -26,6 +26,7 @@ function order(orderId = randomUUID()): DataOf<typeof PedidoCriado> {
       country: 'BR',
     },
     payment: { method: 'card', cardToken: 'tok_visa' },
+    placedAt: new Date().toISOString(),
   };
 }
 

@@ -3,6 +3,7 @@ import { createEvent, type DataOf, type EventDefinition, type EventOf } from '@l
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import type { SqlTransaction } from '../sql/sql-transaction';
 import type { PublishableEvent } from './publishable-event';
+import { publicationPlan } from './published-versions';
 import { relayLeaseSeconds } from './relay-lease';
 
 export type OutboxMetadata =
@@ -28,7 +29,12 @@ export class OutboxService {
   /** Events added in each open transaction and not written yet. */
   private readonly unwritten = new WeakMap<SqlTransaction, Array<{ event: PublishableEvent; json: string }>>();
 
-  constructor(@Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions) {}
+  /** The events this service publishes in an earlier version than the latest, and how (rollouts). */
+  private readonly olderVersions: ReturnType<typeof publicationPlan>;
+
+  constructor(@Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions) {
+    this.olderVersions = publicationPlan(options.publishVersions);
+  }
 
   async add<D extends EventDefinition>(
     tx: SqlTransaction,
@@ -42,12 +48,23 @@ export class OutboxService {
         : metadata;
     // Validated here, once: the relay publishes these bytes as they are.
     const event = createEvent(definition, data, { source: this.options.service, ...links });
-    const json = JSON.stringify(event);
+    // During a rollout the event goes out in the version configured, downcast (and validated as that).
+    const older = this.olderVersions.get(definition.type);
+    const published = older
+      ? createEvent(older.definition, older.convert(event.data) as never, {
+          source: event.source,
+          correlationId: event.correlationId,
+          causationId: event.causationId,
+          id: event.id,
+          occurredAt: new Date(event.occurredAt),
+        })
+      : event;
+    const json = JSON.stringify(published);
     const publishable: PublishableEvent = {
       id: event.id,
       routingKey: definition.routingKey,
       type: definition.type,
-      version: definition.version,
+      version: published.version,
       correlationId: event.correlationId,
       source: event.source,
       occurredAt: event.occurredAt,

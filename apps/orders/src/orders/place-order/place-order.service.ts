@@ -88,6 +88,7 @@ export class PlaceOrderService {
             currency: 'BRL',
             shippingAddress: request.shippingAddress,
             payment: request.payment,
+            placedAt: new Date().toISOString(),
           },
           { correlationId: orderId },
         );
