@@ -19,7 +19,14 @@ const v1Data: DataOf<typeof PedidoCriadoV1> = {
   lines: [{ sku: 'TSHIRT-M', name: 'T-shirt M', quantity: 2, unitPriceCents: 4990 }],
   totalCents: 9980,
   currency: 'BRL',
-  shippingAddress: { street: 'Rua A', number: '1', city: 'Recife', state: 'PE', postalCode: '50000-000', country: 'BR' },
+  shippingAddress: {
+    street: 'Rua A',
+    number: '1',
+    city: 'Recife',
+    state: 'PE',
+    postalCode: '50000-000',
+    country: 'BR',
+  },
   payment: { method: 'card', cardToken: 'tok_visa' },
 };
 const occurredAt = new Date('2026-03-01T12:00:00.000Z');

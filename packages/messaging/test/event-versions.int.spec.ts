@@ -17,7 +17,14 @@ function orderV1(orderId = randomUUID()): DataOf<typeof PedidoCriadoV1> {
     lines: [{ sku: 'TSHIRT-M', name: 'T-shirt M', quantity: 1, unitPriceCents: 4990 }],
     totalCents: 4990,
     currency: 'BRL',
-    shippingAddress: { street: 'Rua A', number: '10', city: 'Recife', state: 'PE', postalCode: '50000-000', country: 'BR' },
+    shippingAddress: {
+      street: 'Rua A',
+      number: '10',
+      city: 'Recife',
+      state: 'PE',
+      postalCode: '50000-000',
+      country: 'BR',
+    },
     payment: { method: 'card', cardToken: 'tok_visa' },
   };
 }
@@ -105,14 +112,17 @@ describe('event versions end to end, on real PostgreSQL and RabbitMQ', () => {
     for (const event of events) {
       const seen = seenBy(event.data.orderId)!;
       expect(seen.version).toBe(2);
-      expect(seen.data.placedAt).toBe(event.version === 1 ? event.occurredAt : (event.data as { placedAt: string }).placedAt);
+      expect(seen.data.placedAt).toBe('placedAt' in event.data ? event.data.placedAt : event.occurredAt);
       expect(handledOnce(event.data.orderId)).toBe(true);
     }
     expect(await probe.messageCount(QUEUE)).toBe(0);
   });
 
   it('dead-letters, intact for replay, a version the consumer does not know yet (a version 1 consumer given version 2)', async () => {
-    const newer = { ...createEvent(PedidoCriado, orderV2(), { source: 'orders', correlationId: randomUUID() }), version: 3 };
+    const newer = {
+      ...createEvent(PedidoCriado, orderV2(), { source: 'orders', correlationId: randomUUID() }),
+      version: 3,
+    };
     await probe.publish('loja.events', 'pedido.criado', newer, { messageId: newer.id });
     const next = orderV2();
     await place(publishesV2, next);

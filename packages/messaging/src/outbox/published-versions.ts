@@ -21,7 +21,10 @@ export function publicationPlan(configured: Readonly<Record<string, number>> = {
  */
 export function parsePublishVersions(text: string | undefined): Record<string, number> {
   const versions: Record<string, number> = {};
-  for (const pair of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of (text ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const match = /^([A-Za-z]+)=(\d+)$/.exec(pair);
     if (!match) throw new Error(`PUBLISH_EVENT_VERSIONS: "${pair}" is not Type=version`);
     const [, type, version] = match as unknown as [string, string, string];
