@@ -1,8 +1,13 @@
 import type { EventDefinition } from './define-event';
+import { CancelamentoAceito } from './events/cancelamento-aceito';
+import { CancelamentoRecusado } from './events/cancelamento-recusado';
+import { CancelamentoSolicitado } from './events/cancelamento-solicitado';
 import { EstoqueIndisponivel } from './events/estoque-indisponivel';
 import { EstoqueLiberado } from './events/estoque-liberado';
 import { EstoqueReservado } from './events/estoque-reservado';
 import { PagamentoAprovado } from './events/pagamento-aprovado';
+import { PagamentoCancelado } from './events/pagamento-cancelado';
+import { PagamentoEstornado } from './events/pagamento-estornado';
 import { PagamentoRejeitado } from './events/pagamento-rejeitado';
 import { PedidoCancelado } from './events/pedido-cancelado';
 import { PedidoCriado } from './events/pedido-criado';
@@ -25,6 +30,11 @@ export const ALL_EVENTS = [
   PedidoCancelado,
   PedidoEmPreparo,
   PedidoEnviado,
+  CancelamentoSolicitado,
+  CancelamentoAceito,
+  CancelamentoRecusado,
+  PagamentoEstornado,
+  PagamentoCancelado,
 ] as const satisfies readonly EventDefinition[];
 
 export type AnyEventDefinition = (typeof ALL_EVENTS)[number];

@@ -53,8 +53,11 @@ export const PaymentMethod = z.strictObject({
   cardToken: Text(1, 100),
 });
 
-/** Why an order was cancelled; customers get each one explained in words. */
-export const CancellationReason = z.enum(['OUT_OF_STOCK', 'PAYMENT_REJECTED']);
+/**
+ * Why an order was cancelled; customers get each one explained in words. OUT_OF_STOCK and
+ * PAYMENT_REJECTED are the saga's own; CUSTOMER_CANCELLED follows a cancellation Logistics accepted.
+ */
+export const CancellationReason = z.enum(['OUT_OF_STOCK', 'PAYMENT_REJECTED', 'CUSTOMER_CANCELLED']);
 export type CancellationReason = z.infer<typeof CancellationReason>;
 
 export const PaymentRejectionReason = z.enum(['CARD_DECLINED', 'INSUFFICIENT_FUNDS', 'AMOUNT_LIMIT_EXCEEDED']);
