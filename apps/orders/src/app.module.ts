@@ -5,6 +5,8 @@ import { CatalogRepository } from './catalog/catalog.repository';
 import { ListProductsController } from './catalog/list-products/list-products.http.controller';
 import { ReplicateProductOnProdutoAtualizado } from './catalog/replicate-product/replicate-product.handler';
 import { ORDERS_ERROR_CODES } from './errors';
+import { CancelOrderController } from './orders/cancel-order/cancel-order.http.controller';
+import { CancelOrderService } from './orders/cancel-order/cancel-order.service';
 import { GetOrderController } from './orders/get-order/get-order.http.controller';
 import { ListOrdersController } from './orders/list-orders/list-orders.http.controller';
 import { OrderRepository } from './orders/order.repository';
@@ -17,7 +19,13 @@ import { PrismaModule } from './prisma/prisma.module';
 
 @Module({
   imports: [PrismaModule, MessagingModule.forRoot(messagingOptionsFromEnv({ service: 'orders' }))],
-  controllers: [PlaceOrderController, ListOrdersController, GetOrderController, ListProductsController],
+  controllers: [
+    PlaceOrderController,
+    ListOrdersController,
+    GetOrderController,
+    CancelOrderController,
+    ListProductsController,
+  ],
   providers: [
     provideErrorCodes(ORDERS_ERROR_CODES),
     CatalogRepository,
@@ -25,6 +33,7 @@ import { PrismaModule } from './prisma/prisma.module';
     OrderRepository,
     PlaceOrderAdmission,
     PlaceOrderService,
+    CancelOrderService,
     TrackOrderService,
     TrackOrderOnSagaEvents,
   ],

@@ -6,7 +6,7 @@ import { DomainError, type CommonErrorCode, type ErrorCodes } from '@loja/servic
  * status from here, so use cases and controllers raise a code and never a status.
  */
 export const ORDERS_ERROR_CODES = {
-  /** GET /orders/:id of an order that does not exist. */
+  /** GET /orders/:id (or POST /orders/:id/cancel) of an order that does not exist. */
   ORDER_NOT_FOUND: 404,
   /** GET /products/:sku of a SKU the catalogue replica does not hold. */
   PRODUCT_NOT_FOUND: 404,
@@ -14,6 +14,8 @@ export const ORDERS_ERROR_CODES = {
   UNKNOWN_SKU: 422,
   /** The order's total exceeds the largest amount accepted. */
   ORDER_TOTAL_TOO_LARGE: 422,
+  /** POST /orders/:id/cancel of an order whose parcel has left: it can no longer be cancelled. */
+  ORDER_ALREADY_SHIPPED: 409,
   /** The Idempotency-Key was used before with a different body. */
   IDEMPOTENCY_KEY_REUSED: 409,
   /** Too many orders being placed, or the outbox lags: Retry-After says when to come back. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProductView } from './catalog/product.view';
+import { CancelOrderRequest } from './orders/cancel-order/cancel-order.request';
 import { OrderPage, OrderView } from './orders/order.view';
 import { PlaceOrderRequest } from './orders/place-order/place-order.request';
 
@@ -14,6 +15,7 @@ export const ErrorResponse = z.object({
 /** Named schemas of the OpenAPI document, generated from the zod schemas the code validates with. */
 export const API_SCHEMAS = {
   PlaceOrderRequest: { schema: PlaceOrderRequest, io: 'input' },
+  CancelOrderRequest: { schema: CancelOrderRequest, io: 'input' },
   OrderView: { schema: OrderView, io: 'output' },
   OrderPage: { schema: OrderPage, io: 'output' },
   ProductView: { schema: ProductView, io: 'output' },

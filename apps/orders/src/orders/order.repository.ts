@@ -39,6 +39,8 @@ interface OrderRow {
   total_cents: bigint;
   currency: string;
   cancellation_reason: OrderState['cancellationReason'];
+  cancellation_requested_at: Date | null;
+  cancellation_note: string | null;
   carrier: string | null;
   tracking_code: string | null;
   created_at: Date;
@@ -122,6 +124,8 @@ export class OrderRepository {
       totalCents: BigInt(order.totalCents),
       currency: 'BRL',
       cancellationReason: null,
+      cancellationRequestedAt: null,
+      cancellationNote: null,
       carrier: null,
       trackingCode: null,
       createdAt: stored.created_at,
@@ -164,7 +168,7 @@ export class OrderRepository {
     const rows = await this.database.query<OrderRow>(
       `SELECT o.id::text AS id, o.status::text AS status, o.customer_id, o.customer_name, o.customer_email,
               o.shipping_address, o.total_cents, o.currency, o.cancellation_reason::text AS cancellation_reason,
-              o.carrier, o.tracking_code, o.created_at, o.updated_at,
+              o.cancellation_requested_at, o.cancellation_note, o.carrier, o.tracking_code, o.created_at, o.updated_at,
               COALESCE((SELECT json_agg(json_build_object('sku', l.sku, 'name', l.name, 'quantity', l.quantity,
                                                           'unitPriceCents', l.unit_price_cents) ORDER BY l.position)
                         FROM order_line l WHERE l.order_id = o.id), '[]') AS lines,
@@ -188,6 +192,8 @@ export class OrderRepository {
       totalCents: row.total_cents,
       currency: row.currency,
       cancellationReason: row.cancellation_reason,
+      cancellationRequestedAt: row.cancellation_requested_at,
+      cancellationNote: row.cancellation_note,
       carrier: row.carrier,
       trackingCode: row.tracking_code,
       createdAt: row.created_at,
@@ -251,6 +257,50 @@ export class OrderRepository {
           trackingCode: row.tracking_code,
         },
       ]),
+    );
+  }
+
+  /**
+   * The order's status and whether a cancellation was requested already, its row locked until the
+   * transaction ends: requests for one order (and the saga events that change it) apply one at a time.
+   */
+  async lockForCancellation(
+    tx: SqlTransaction,
+    id: string,
+  ): Promise<{ status: OrderStatus; cancellationRequested: boolean } | undefined> {
+    const rows = await tx.query<{ status: OrderStatus; requested: boolean }>(
+      `SELECT status::text AS status, cancellation_requested_at IS NOT NULL AS requested
+       FROM "order" WHERE id = $1::uuid FOR UPDATE`,
+      [id],
+    );
+    const row = rows[0];
+    return row && { status: row.status, cancellationRequested: row.requested };
+  }
+
+  /**
+   * Records the customer's request to cancel: when and what they wrote, and the CancelamentoSolicitado
+   * entry of the timeline (the status is unchanged until Logistics answers). One statement.
+   */
+  async recordCancellationRequest(
+    tx: SqlTransaction,
+    request: { orderId: string; status: OrderStatus; note: string | null; entry: TimelineEntry },
+  ): Promise<void> {
+    await tx.execute(
+      `WITH requested AS (
+         UPDATE "order" SET cancellation_requested_at = $5::timestamptz, cancellation_note = $3,
+                            updated_at = statement_timestamp()
+         WHERE id = $1::uuid
+       )
+       INSERT INTO order_timeline_entry (order_id, type, status, event_id, occurred_at, recorded_at)
+       VALUES ($1::uuid, $4, $2::order_status, $6::uuid, $5::timestamptz, statement_timestamp())`,
+      [
+        request.orderId,
+        request.status,
+        request.note,
+        request.entry.type,
+        request.entry.occurredAt.toISOString(),
+        request.entry.eventId,
+      ],
     );
   }
 

@@ -1,16 +1,21 @@
 /**
  * Order status rules, plain TypeScript. Saga events can arrive late, twice or out of order: a status
  * only moves forward along PENDING → STOCK_RESERVED → PAID → IN_PREPARATION → SHIPPED, CANCELLED is
- * reachable only before payment and is terminal, and an event that would move the order backwards
- * changes nothing (it is still recorded in the timeline by the caller).
+ * terminal, and an event that would move the order backwards changes nothing (it is still recorded in
+ * the timeline by the caller). The saga cancels only before payment; a customer's cancellation that
+ * Logistics accepted cancels any order that has not shipped (Logistics guarantees it never will).
  */
 import type {
+  CancelamentoAceito,
+  CancelamentoRecusado,
   CancellationReason,
   EstoqueIndisponivel,
   EstoqueLiberado,
   EstoqueReservado,
   EventOf,
   PagamentoAprovado,
+  PagamentoCancelado,
+  PagamentoEstornado,
   PagamentoRejeitado,
   PedidoEmPreparo,
   PedidoEnviado,
@@ -30,8 +35,16 @@ const RANK: Record<ForwardStatus, number> = {
   SHIPPED: 4,
 };
 
-/** Statuses from which an order may still be cancelled: nothing was charged yet. */
-const CANCELLABLE: ReadonlySet<OrderStatus> = new Set(['PENDING', 'STOCK_RESERVED']);
+/** Statuses from which the saga may still cancel an order: nothing was charged yet. */
+const CANCELLABLE_BY_SAGA: ReadonlySet<OrderStatus> = new Set(['PENDING', 'STOCK_RESERVED']);
+
+/** Statuses from which a customer may ask to cancel: the parcel has not left. */
+const CANCELLABLE_BY_CUSTOMER: ReadonlySet<OrderStatus> = new Set([
+  'PENDING',
+  'STOCK_RESERVED',
+  'PAID',
+  'IN_PREPARATION',
+]);
 
 export interface OrderState {
   status: OrderStatus;
@@ -55,7 +68,11 @@ export type SagaEvent =
   | EventOf<typeof PagamentoRejeitado>
   | EventOf<typeof EstoqueLiberado>
   | EventOf<typeof PedidoEmPreparo>
-  | EventOf<typeof PedidoEnviado>;
+  | EventOf<typeof PedidoEnviado>
+  | EventOf<typeof CancelamentoAceito>
+  | EventOf<typeof CancelamentoRecusado>
+  | EventOf<typeof PagamentoEstornado>
+  | EventOf<typeof PagamentoCancelado>;
 
 export interface Transition {
   /** The order after the fact (the same object values when nothing changed). */
@@ -79,16 +96,35 @@ export function sagaFactOf(event: SagaEvent): SagaFact {
       return { kind: 'cancel', reason: 'OUT_OF_STOCK' };
     case 'PagamentoRejeitado':
       return { kind: 'cancel', reason: 'PAYMENT_REJECTED' };
+    case 'CancelamentoAceito':
+      return { kind: 'cancel', reason: 'CUSTOMER_CANCELLED' };
     case 'EstoqueLiberado':
+    case 'CancelamentoRecusado':
+    case 'PagamentoEstornado':
+    case 'PagamentoCancelado':
       return { kind: 'note' };
   }
 }
 
-/** Whether an order in `from` may move to `to`. */
-export function canMoveTo(from: OrderStatus, to: OrderStatus): boolean {
+/** Whether an order in `from` may move to `to` (to CANCELLED: for `reason`). */
+export function canMoveTo(from: OrderStatus, to: OrderStatus, reason?: CancellationReason): boolean {
   if (from === 'CANCELLED') return false;
-  if (to === 'CANCELLED') return CANCELLABLE.has(from);
+  if (to === 'CANCELLED') {
+    return reason === 'CUSTOMER_CANCELLED' ? CANCELLABLE_BY_CUSTOMER.has(from) : CANCELLABLE_BY_SAGA.has(from);
+  }
   return RANK[to] > RANK[from];
+}
+
+/**
+ * What POST /orders/:id/cancel does with an order: ask Logistics (once: a request already made is
+ * answered the same way, with no second event), or answer at once.
+ */
+export type CancellationRequest = 'request' | 'already-requested' | 'already-cancelled' | 'already-shipped';
+
+export function cancellationRequestFor(status: OrderStatus, alreadyRequested: boolean): CancellationRequest {
+  if (status === 'CANCELLED') return 'already-cancelled';
+  if (!CANCELLABLE_BY_CUSTOMER.has(status)) return 'already-shipped';
+  return alreadyRequested ? 'already-requested' : 'request';
 }
 
 export function applyFact(state: OrderState, fact: SagaFact): Transition {
@@ -109,7 +145,7 @@ export function applyFact(state: OrderState, fact: SagaFact): Transition {
           }
         : unchanged;
     case 'cancel':
-      return canMoveTo(state.status, 'CANCELLED')
+      return canMoveTo(state.status, 'CANCELLED', fact.reason)
         ? { next: { ...state, status: 'CANCELLED', cancellationReason: fact.reason }, changed: true, cancelled: true }
         : unchanged;
   }

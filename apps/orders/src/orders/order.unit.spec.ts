@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyFact,
+  cancellationRequestFor,
   canMoveTo,
   ORDER_STATUSES,
   priceOrder,
@@ -17,6 +18,7 @@ const preparing: SagaFact = { kind: 'advance', to: 'IN_PREPARATION' };
 const shipped: SagaFact = { kind: 'ship', carrier: 'Correios', trackingCode: 'BR123' };
 const outOfStock: SagaFact = { kind: 'cancel', reason: 'OUT_OF_STOCK' };
 const rejected: SagaFact = { kind: 'cancel', reason: 'PAYMENT_REJECTED' };
+const customerCancelled: SagaFact = { kind: 'cancel', reason: 'CUSTOMER_CANCELLED' };
 
 const replay = (facts: SagaFact[], from: OrderState = pending): OrderState =>
   facts.reduce((state, fact) => applyFact(state, fact).next, from);
@@ -119,6 +121,44 @@ describe('order status rules', () => {
     expect(sagaFactOf(event('EstoqueIndisponivel', {}))).toEqual(outOfStock);
     expect(sagaFactOf(event('PagamentoRejeitado', {}))).toEqual(rejected);
     expect(sagaFactOf(event('EstoqueLiberado', {}))).toEqual({ kind: 'note' });
+    expect(sagaFactOf(event('CancelamentoAceito', {}))).toEqual(customerCancelled);
+    for (const type of ['CancelamentoRecusado', 'PagamentoEstornado', 'PagamentoCancelado'] as const) {
+      expect(sagaFactOf(event(type, {}))).toEqual({ kind: 'note' });
+    }
+  });
+});
+
+describe('customer cancellation rules', () => {
+  it('an accepted cancellation cancels any order not shipped, paid or not', () => {
+    for (const progress of [[], [reserved], [reserved, paid], [reserved, paid, preparing]]) {
+      expect(replay([...progress, customerCancelled])).toMatchObject({
+        status: 'CANCELLED',
+        cancellationReason: 'CUSTOMER_CANCELLED',
+      });
+    }
+    expect(ORDER_STATUSES.filter((from) => canMoveTo(from, 'CANCELLED', 'CUSTOMER_CANCELLED')).sort()).toEqual([
+      'IN_PREPARATION',
+      'PAID',
+      'PENDING',
+      'STOCK_RESERVED',
+    ]);
+  });
+
+  it('the first cancellation wins, and later progress changes nothing', () => {
+    expect(replay([rejected, customerCancelled])).toMatchObject({ cancellationReason: 'PAYMENT_REJECTED' });
+    expect(replay([customerCancelled, rejected, paid, preparing])).toMatchObject({
+      status: 'CANCELLED',
+      cancellationReason: 'CUSTOMER_CANCELLED',
+    });
+  });
+
+  it('a request is made once, answered at once when cancelled or shipped', () => {
+    for (const status of ['PENDING', 'STOCK_RESERVED', 'PAID', 'IN_PREPARATION'] as const) {
+      expect(cancellationRequestFor(status, false)).toBe('request');
+      expect(cancellationRequestFor(status, true)).toBe('already-requested');
+    }
+    expect(cancellationRequestFor('CANCELLED', true)).toBe('already-cancelled');
+    expect(cancellationRequestFor('SHIPPED', true)).toBe('already-shipped');
   });
 });
 

@@ -33,6 +33,8 @@ export const OrderSummary = z.object({
   currency: Currency,
   shippingAddress: ShippingAddress,
   cancellationReason: CancellationReason.nullable(),
+  /** When the customer asked to cancel; Logistics accepts (CANCELLED) or refuses (already shipped). */
+  cancellationRequestedAt: z.iso.datetime().nullable(),
   trackingCode: z.string().nullable(),
   carrier: z.string().nullable(),
   createdAt: z.iso.datetime(),
@@ -68,6 +70,7 @@ export function toOrderSummary(order: OrderWithLines): OrderSummary {
     currency: 'BRL',
     shippingAddress: order.shippingAddress as z.infer<typeof ShippingAddress>,
     cancellationReason: order.cancellationReason,
+    cancellationRequestedAt: order.cancellationRequestedAt?.toISOString() ?? null,
     trackingCode: order.trackingCode,
     carrier: order.carrier,
     createdAt: order.createdAt.toISOString(),

@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import {
+  CancelamentoAceito,
+  CancelamentoRecusado,
   EstoqueIndisponivel,
   EstoqueLiberado,
   EstoqueReservado,
   PagamentoAprovado,
+  PagamentoCancelado,
+  PagamentoEstornado,
   PagamentoRejeitado,
   PedidoEmPreparo,
   PedidoEnviado,
@@ -51,6 +55,26 @@ export class TrackOrderOnSagaEvents {
 
   @HandleEvent(PedidoEnviado, { queue })
   onShipped(event: EventOf<typeof PedidoEnviado>, tx: SqlTransaction): Promise<void> {
+    return this.trackOrder.execute(tx, event);
+  }
+
+  @HandleEvent(CancelamentoAceito, { queue })
+  onCancellationAccepted(event: EventOf<typeof CancelamentoAceito>, tx: SqlTransaction): Promise<void> {
+    return this.trackOrder.execute(tx, event);
+  }
+
+  @HandleEvent(CancelamentoRecusado, { queue })
+  onCancellationRefused(event: EventOf<typeof CancelamentoRecusado>, tx: SqlTransaction): Promise<void> {
+    return this.trackOrder.execute(tx, event);
+  }
+
+  @HandleEvent(PagamentoEstornado, { queue })
+  onRefunded(event: EventOf<typeof PagamentoEstornado>, tx: SqlTransaction): Promise<void> {
+    return this.trackOrder.execute(tx, event);
+  }
+
+  @HandleEvent(PagamentoCancelado, { queue })
+  onChargeCancelled(event: EventOf<typeof PagamentoCancelado>, tx: SqlTransaction): Promise<void> {
     return this.trackOrder.execute(tx, event);
   }
 }
