@@ -3,6 +3,8 @@ import { MessagingModule, messagingOptionsFromEnv } from '@loja/messaging';
 import { provideErrorCodes } from '@loja/service-kit';
 import { LOGISTICS_ERROR_CODES } from './errors';
 import { PrismaModule } from './prisma/prisma.module';
+import { DecideCancellationOnCancelamentoSolicitado } from './shipments/decide-cancellation/decide-cancellation.handler';
+import { DecideCancellationService } from './shipments/decide-cancellation/decide-cancellation.service';
 import { ShipmentDispatcher } from './shipments/dispatch-shipments/shipment-dispatcher.service';
 import { ListShipmentsController } from './shipments/list-shipments/list-shipments.http.controller';
 import { PrepareShipmentOnPagamentoAprovado } from './shipments/prepare-shipment/prepare-shipment.handler';
@@ -24,6 +26,8 @@ import { ShippingDetailsRepository } from './shipments/shipping-details.reposito
     PrepareShipmentService,
     PrepareShipmentOnPagamentoAprovado,
     ShipmentDispatcher,
+    DecideCancellationService,
+    DecideCancellationOnCancelamentoSolicitado,
   ],
 })
 export class AppModule {}

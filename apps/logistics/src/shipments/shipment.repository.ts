@@ -93,6 +93,30 @@ export class ShipmentRepository {
     );
   }
 
+  /**
+   * The order's shipment, its row locked until the transaction ends. A dispatcher shipping it right
+   * now holds the lock: this waits for its commit and then reads the row as it left it (SHIPPED).
+   */
+  async lockByOrder(
+    tx: SqlTransaction,
+    orderId: string,
+  ): Promise<{ id: string; status: Shipment['status']; trackingCode: string | null } | undefined> {
+    const rows = await tx.query<{ id: string; status: Shipment['status']; tracking_code: string | null }>(
+      'SELECT id::text, status::text AS status, tracking_code FROM shipment WHERE order_id = $1::uuid FOR UPDATE',
+      [orderId],
+    );
+    const row = rows[0];
+    return row && { id: row.id, status: row.status, trackingCode: row.tracking_code };
+  }
+
+  /** Stops a PREPARING shipment: the dispatcher only claims PREPARING ones, so it never leaves. */
+  async markCancelled(tx: SqlTransaction, id: string): Promise<void> {
+    await tx.execute(
+      `UPDATE shipment SET status = 'CANCELLED'::shipment_status, updated_at = now() WHERE id = $1::uuid`,
+      [id],
+    );
+  }
+
   listByOrder(orderId: string): Promise<Array<Shipment & { details: ShippingDetails }>> {
     return this.prisma.shipment.findMany({
       where: { orderId },

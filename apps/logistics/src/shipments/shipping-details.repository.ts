@@ -13,6 +13,8 @@ export interface ShippingDetails {
 export interface LockedShippingDetails {
   /** Turns true once this transaction prepares the order's shipment. */
   shipmentPrepared: boolean;
+  /** The customer's cancellation was accepted: the order must never be prepared or shipped. */
+  cancelled: boolean;
 }
 
 // Raw SQL on the per-event paths, one statement per batch of events, each a named prepared statement.
@@ -21,7 +23,8 @@ const RECORD_DETAILS = `INSERT INTO shipping_details (order_id, shipping_address
   ON CONFLICT (order_id) DO NOTHING`;
 
 const LOCK_DETAILS = `SELECT d.order_id::text,
-    EXISTS (SELECT 1 FROM shipment s WHERE s.order_id = d.order_id) AS prepared
+    EXISTS (SELECT 1 FROM shipment s WHERE s.order_id = d.order_id) AS prepared,
+    d.cancellation IS NOT DISTINCT FROM 'ACCEPTED' AS cancelled
   FROM shipping_details d WHERE d.order_id = ANY($1::uuid[]) ORDER BY d.order_id FOR UPDATE OF d`;
 
 /**
@@ -35,7 +38,7 @@ export class ShippingDetailsRepository {
   record(tx: SqlTransaction, details: ShippingDetails): void {
     const recorded = this.recordedIn(tx);
     if (recorded.has(details.orderId)) return;
-    recorded.set(details.orderId, { shipmentPrepared: false });
+    recorded.set(details.orderId, { shipmentPrepared: false, cancelled: false });
     tx.writeBeforeCommit(RECORD_DETAILS, details, (all) =>
       tx.execute(RECORD_DETAILS, [
         all.map((d) => d.orderId),
@@ -52,10 +55,34 @@ export class ShippingDetailsRepository {
    */
   async lock(tx: SqlTransaction, orderId: string): Promise<LockedShippingDetails | undefined> {
     const locked = await tx.lockForEvents('logistics.shipping-details', orderId, orderIdOf, async (orderIds) => {
-      const rows = await tx.query<{ order_id: string; prepared: boolean }>(LOCK_DETAILS, [orderIds]);
-      return new Map(rows.map((row) => [row.order_id, { shipmentPrepared: row.prepared }]));
+      const rows = await tx.query<{ order_id: string; prepared: boolean; cancelled: boolean }>(LOCK_DETAILS, [
+        orderIds,
+      ]);
+      return new Map(rows.map((row) => [row.order_id, { shipmentPrepared: row.prepared, cancelled: row.cancelled }]));
     });
     return locked ?? this.recordedIn(tx).get(orderId);
+  }
+
+  /**
+   * Whether a cancellation was decided for the order already, its details row locked until the
+   * transaction ends: the decision and the preparation of the order's shipment (which locks the same
+   * row) happen one after the other. Undefined when the order is unknown here.
+   */
+  async lockForDecision(tx: SqlTransaction, orderId: string): Promise<{ decided: boolean } | undefined> {
+    const rows = await tx.query<{ decided: boolean }>(
+      'SELECT cancellation IS NOT NULL AS decided FROM shipping_details WHERE order_id = $1::uuid FOR UPDATE',
+      [orderId],
+    );
+    return rows[0];
+  }
+
+  /** Remembers Logistics' answer to the customer's cancellation. */
+  async recordDecision(tx: SqlTransaction, orderId: string, decision: 'ACCEPTED' | 'REFUSED'): Promise<void> {
+    await tx.execute(
+      `UPDATE shipping_details SET cancellation = $2::cancellation_decision, cancellation_decided_at = now()
+       WHERE order_id = $1::uuid`,
+      [orderId, decision],
+    );
   }
 
   /** The details this transaction recorded, not written yet. */

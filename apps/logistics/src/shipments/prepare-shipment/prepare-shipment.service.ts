@@ -41,6 +41,11 @@ export class PrepareShipmentService {
       this.logger.log({ msg: 'shipment already prepared', orderId, eventId: cause.id });
       return;
     }
+    // The customer cancelled before the payment reached Logistics: never ship it (Payments refunds).
+    if (details.cancelled) {
+      this.logger.log({ msg: 'order cancelled before it was paid, no shipment', orderId, eventId: cause.id });
+      return;
+    }
     details.shipmentPrepared = true; // a second payment of the order in this transaction finds it prepared
     const shipmentId = randomUUID();
     const prepared = await this.outbox.add(tx, PedidoEmPreparo, { orderId, shipmentId }, { causedBy: cause });
