@@ -9,6 +9,8 @@ import { SimulatedGateway } from './payments/gateway/simulated-gateway';
 import { ListPaymentsController } from './payments/list-payments/list-payments.http.controller';
 import { PaymentIntentRepository } from './payments/payment-intent.repository';
 import { PaymentRepository } from './payments/payment.repository';
+import { RefundPaymentOnPedidoCancelado } from './payments/refund-payment/refund-payment.handler';
+import { RefundPaymentService } from './payments/refund-payment/refund-payment.service';
 import { RecordPaymentDetailsOnPedidoCriado } from './payments/record-payment-details/record-payment-details.handler';
 import { PrismaModule } from './prisma/prisma.module';
 
@@ -31,6 +33,8 @@ import { PrismaModule } from './prisma/prisma.module';
     RecordPaymentDetailsOnPedidoCriado,
     ChargeOrderService,
     ChargeOrderOnEstoqueReservado,
+    RefundPaymentService,
+    RefundPaymentOnPedidoCancelado,
   ],
 })
 export class AppModule {}

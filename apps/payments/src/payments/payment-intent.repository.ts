@@ -10,9 +10,22 @@ export interface PaymentIntent {
   customerId: string;
 }
 
-/** An intent as the transaction that locked it sees it; `charged` turns true once it charges the order. */
+/** The order's payment, as the transaction that locked its intent sees it. */
+export interface RecordedPayment {
+  id: string;
+  status: 'APPROVED' | 'REJECTED';
+  refunded: boolean;
+}
+
+/**
+ * An intent as the transaction that locked it sees it; `charged` turns true once it charges the order,
+ * `cancelled` once the customer's cancellation reached Payments (never charge it from then on).
+ */
 export interface LockedPaymentIntent extends PaymentIntent {
   charged: boolean;
+  cancelled: boolean;
+  /** The order's payment when it was charged before this transaction. */
+  payment?: RecordedPayment;
 }
 
 // Raw SQL on the per-event paths, one statement per batch of events, each a named prepared statement.
@@ -20,9 +33,13 @@ const RECORD_INTENTS = `INSERT INTO payment_intent (order_id, amount_cents, curr
   SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[])
   ON CONFLICT (order_id) DO NOTHING`;
 
-const LOCK_INTENTS = `SELECT order_id::text, amount_cents, currency, card_token, customer_id,
-    EXISTS (SELECT 1 FROM payment p WHERE p.order_id = i.order_id) AS charged
-  FROM payment_intent i WHERE order_id = ANY($1::uuid[]) ORDER BY order_id FOR UPDATE OF i`;
+const LOCK_INTENTS = `SELECT i.order_id::text, i.amount_cents, i.currency, i.card_token, i.customer_id,
+    i.cancelled_at IS NOT NULL AS cancelled, p.id::text AS payment_id, p.status::text AS payment_status,
+    p.refunded_at IS NOT NULL AS refunded
+  FROM payment_intent i LEFT JOIN payment p ON p.order_id = i.order_id
+  WHERE i.order_id = ANY($1::uuid[]) ORDER BY i.order_id FOR UPDATE OF i`;
+
+const MARK_CANCELLED = 'UPDATE payment_intent SET cancelled_at = now() WHERE order_id = $1::uuid';
 
 interface IntentRow {
   order_id: string;
@@ -30,7 +47,10 @@ interface IntentRow {
   currency: string;
   card_token: string;
   customer_id: string;
-  charged: boolean;
+  cancelled: boolean;
+  payment_id: string | null;
+  payment_status: 'APPROVED' | 'REJECTED' | null;
+  refunded: boolean | null;
 }
 
 /**
@@ -44,7 +64,7 @@ export class PaymentIntentRepository {
   record(tx: SqlTransaction, intent: PaymentIntent): void {
     const recorded = this.recordedIn(tx);
     if (recorded.has(intent.orderId)) return;
-    recorded.set(intent.orderId, { ...intent, charged: false });
+    recorded.set(intent.orderId, { ...intent, charged: false, cancelled: false });
     tx.writeBeforeCommit(RECORD_INTENTS, intent, (intents) =>
       tx.execute(RECORD_INTENTS, [
         intents.map((i) => i.orderId),
@@ -79,10 +99,20 @@ export class PaymentIntentRepository {
           currency: row.currency as 'BRL',
           cardToken: row.card_token,
           customerId: row.customer_id,
-          charged: row.charged,
+          charged: row.payment_id !== null,
+          cancelled: row.cancelled,
+          ...(row.payment_id !== null && {
+            payment: { id: row.payment_id, status: row.payment_status!, refunded: row.refunded === true },
+          }),
         },
       ]),
     );
+  }
+
+  /** From now on the order is never charged: its customer cancelled it. The intent must be locked. */
+  async markCancelled(tx: SqlTransaction, intent: LockedPaymentIntent): Promise<void> {
+    await tx.execute(MARK_CANCELLED, [intent.orderId]);
+    intent.cancelled = true;
   }
 
   /** The intents this transaction recorded, not written yet. */

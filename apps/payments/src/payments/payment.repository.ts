@@ -12,6 +12,9 @@ export interface PaymentRecord {
   status: PaymentStatus;
   reason: PaymentRejectionReason | null;
   authorizationCode: string | null;
+  refundId: string | null;
+  refundCode: string | null;
+  refundedAt: Date | null;
   createdAt: Date;
 }
 
@@ -27,7 +30,10 @@ export class PaymentRepository {
    * Records a payment, in one statement with the others of its transaction just before COMMIT (raw
    * SQL on the per-event path: no query for Prisma to compile). payment.order_id is unique.
    */
-  record(tx: SqlTransaction, payment: Omit<PaymentRecord, 'createdAt'>): void {
+  record(
+    tx: SqlTransaction,
+    payment: Omit<PaymentRecord, 'createdAt' | 'refundId' | 'refundCode' | 'refundedAt'>,
+  ): void {
     tx.writeBeforeCommit(RECORD_PAYMENTS, payment, (payments) =>
       tx.execute(RECORD_PAYMENTS, [
         payments.map((p) => p.id),
@@ -38,6 +44,15 @@ export class PaymentRepository {
         payments.map((p) => p.reason),
         payments.map((p) => p.authorizationCode),
       ]),
+    );
+  }
+
+  /** Records the refund of an approved payment; at most once (refunded_at is set only while null). */
+  async recordRefund(tx: SqlTransaction, paymentId: string, refund: { id: string; code: string }): Promise<void> {
+    await tx.execute(
+      `UPDATE payment SET refund_id = $2::uuid, refund_code = $3, refunded_at = now()
+       WHERE id = $1::uuid AND refunded_at IS NULL`,
+      [paymentId, refund.id, refund.code],
     );
   }
 
@@ -55,6 +70,9 @@ function toRecord(row: {
   status: PaymentStatus;
   reason: string | null;
   authorizationCode: string | null;
+  refundId: string | null;
+  refundCode: string | null;
+  refundedAt: Date | null;
   createdAt: Date;
 }): PaymentRecord {
   return {

@@ -35,6 +35,11 @@ export class ChargeOrderService {
       this.logger.log({ msg: 'order already charged', orderId, eventId: cause.id });
       return;
     }
+    // The customer cancelled the order before its stock reservation reached Payments: never charge it.
+    if (intent.cancelled) {
+      this.logger.log({ msg: 'order cancelled by its customer, not charged', orderId, eventId: cause.id });
+      return;
+    }
 
     const result = this.gateway.charge(intent, orderId);
     const { amountCents, currency } = intent;

@@ -14,15 +14,23 @@ import { DependencyUnavailableError } from '@loja/messaging';
  * 5. `tok_insufficient_funds`: rejected, INSUFFICIENT_FUNDS.
  * 6. any other token: approved, with an authorization code derived from the order and amount.
  *
- * Like a real gateway, it takes an idempotency key with each charge (Payments uses the order id): a
- * charge repeated with a key already answered gets the first answer back and charges nothing more, so
- * a handler's transaction may be rolled back and run again without charging the card twice.
+ * Refunds of an approved charge, first match wins:
+ *
+ * 1. `tok_refund_flaky`: the refund is unavailable on the first `flakyFailures` calls for an order in
+ *    this process (DependencyUnavailableError), then refunded. Its charge is approved like any card.
+ * 2. any other token: refunded in full, with a refund code derived from the order and amount.
+ *
+ * Like a real gateway, it takes an idempotency key with each charge and each refund (Payments uses the
+ * order id for both): a call repeated with a key already answered gets the first answer back and
+ * charges (or refunds) nothing more, so a handler's transaction may be rolled back and run again
+ * without charging the card twice or refunding it twice.
  */
 export const TEST_CARD_TOKENS = {
   gatewayDown: 'tok_gateway_down',
   flaky: 'tok_flaky',
   declined: 'tok_declined',
   insufficientFunds: 'tok_insufficient_funds',
+  refundFlaky: 'tok_refund_flaky',
 } as const;
 
 export interface GatewaySettings {
@@ -36,6 +44,18 @@ export interface ChargeRequest {
   cardToken: string;
 }
 
+/** A refund of the whole amount of an approved charge. */
+export interface RefundRequest {
+  orderId: string;
+  amountCents: number;
+  cardToken: string;
+}
+
+export interface RefundResult {
+  status: 'REFUNDED';
+  refundCode: string;
+}
+
 export type ChargeResult =
   { status: 'APPROVED'; authorizationCode: string } | { status: 'REJECTED'; reason: PaymentRejectionReason };
 
@@ -45,8 +65,12 @@ const REMEMBERED_KEYS = 50_000;
 export class SimulatedGateway {
   /** Unavailable answers given so far per `tok_flaky` order (this process only, by design). */
   private readonly flakyCalls = new Map<string, number>();
+  /** Unavailable answers given so far per `tok_refund_flaky` refund (this process only, by design). */
+  private readonly flakyRefundCalls = new Map<string, number>();
   /** Answers given, by idempotency key. */
   private readonly answers = new Map<string, ChargeResult>();
+  /** Refunds made, by idempotency key. */
+  private readonly refunds = new Map<string, RefundResult>();
 
   constructor(private readonly settings: GatewaySettings) {}
 
@@ -57,6 +81,26 @@ export class SimulatedGateway {
     const answer = this.decide(request);
     this.answers.set(idempotencyKey, answer);
     if (this.answers.size > REMEMBERED_KEYS) this.answers.delete(this.answers.keys().next().value!);
+    return answer;
+  }
+
+  /** Refunds once per `idempotencyKey`; an unavailable gateway refunds nothing, so a retry refunds. */
+  refund(request: RefundRequest, idempotencyKey: string): RefundResult {
+    const earlier = this.refunds.get(idempotencyKey);
+    if (earlier) return earlier;
+    const { orderId, amountCents, cardToken } = request;
+    if (cardToken === TEST_CARD_TOKENS.refundFlaky) {
+      const calls = this.flakyRefundCalls.get(orderId) ?? 0;
+      if (calls < this.settings.flakyFailures) {
+        this.flakyRefundCalls.set(orderId, calls + 1);
+        throw new DependencyUnavailableError(
+          `refund unavailable (call ${calls + 1} of ${this.settings.flakyFailures} failing)`,
+        );
+      }
+    }
+    const answer: RefundResult = { status: 'REFUNDED', refundCode: `R${authorizationCodeFor(orderId, amountCents)}` };
+    this.refunds.set(idempotencyKey, answer);
+    if (this.refunds.size > REMEMBERED_KEYS) this.refunds.delete(this.refunds.keys().next().value!);
     return answer;
   }
 

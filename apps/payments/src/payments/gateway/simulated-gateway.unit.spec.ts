@@ -66,3 +66,25 @@ describe('simulated gateway idempotency', () => {
     expect(charge(g, 'tok_flaky').status).toBe('APPROVED');
   });
 });
+
+describe('simulated gateway refunds', () => {
+  const refund = (g: SimulatedGateway, cardToken: string, orderId = ORDER) =>
+    g.refund({ orderId, amountCents: 10_000, cardToken }, orderId);
+
+  it('refunds any approved card with a deterministic refund code, once per key', () => {
+    const g = gateway();
+    const first = refund(g, 'tok_visa');
+    expect(first).toEqual({ status: 'REFUNDED', refundCode: expect.stringMatching(/^R[0-9A-F]{6}$/) });
+    expect(refund(g, 'tok_visa')).toEqual(first);
+  });
+
+  it('tok_refund_flaky: charged at once, the refund fails on the first calls for an order, then succeeds', () => {
+    const g = gateway();
+    expect(charge(g, 'tok_refund_flaky').status).toBe('APPROVED');
+    expect(() => refund(g, 'tok_refund_flaky')).toThrow(DependencyUnavailableError);
+    expect(() => refund(g, 'tok_refund_flaky')).toThrow(DependencyUnavailableError);
+    expect(() => refund(g, 'tok_refund_flaky', OTHER_ORDER)).toThrow(DependencyUnavailableError);
+    expect(refund(g, 'tok_refund_flaky').status).toBe('REFUNDED');
+    expect(refund(g, 'tok_refund_flaky').status).toBe('REFUNDED');
+  });
+});

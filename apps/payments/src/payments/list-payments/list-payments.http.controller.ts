@@ -22,6 +22,9 @@ export class ListPaymentsController {
       currency: p.currency,
       reason: p.reason,
       authorizationCode: p.authorizationCode,
+      refundId: p.refundId,
+      refundCode: p.refundCode,
+      refundedAt: p.refundedAt?.toISOString() ?? null,
       createdAt: p.createdAt.toISOString(),
     }));
   }
