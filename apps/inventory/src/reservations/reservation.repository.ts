@@ -3,7 +3,8 @@ import { orderIdOf } from '@loja/contracts';
 import type { SqlTransaction } from '@loja/messaging';
 import type { RequestedLine } from './stock-plan';
 
-/** HELD: stock taken from available, waiting for payment; COMMITTED: paid, the stock left for good;
+/** HELD: stock taken from available, waiting for payment; COMMITTED: paid, the stock is taken (back on
+ * the shelf only if the customer cancels before the parcel leaves);
  * RELEASED: given back; REJECTED: could not be reserved, nothing was taken. */
 export type ReservationStatus = 'HELD' | 'COMMITTED' | 'RELEASED' | 'REJECTED';
 

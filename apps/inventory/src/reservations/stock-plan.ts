@@ -1,6 +1,9 @@
 /**
- * Reservation rules, plain TypeScript: an order takes every line or nothing.
+ * Reservation rules, plain TypeScript: an order takes every line or nothing, and gives back what it
+ * took when it is cancelled.
  */
+import type { ReservationStatus } from './reservation.repository';
+
 export interface RequestedLine {
   sku: string;
   quantity: number;
@@ -28,4 +31,9 @@ export function planReservation(lines: RequestedLine[], available: ReadonlyMap<s
     .map(({ sku, quantity }) => ({ sku, requested: quantity, available: available.get(sku) ?? 0 }))
     .filter((line) => line.available < line.requested);
   return missing.length ? { kind: 'unavailable', missing } : { kind: 'reserve', lines: merged };
+}
+
+/** Whether giving the reservation back returns stock: it is held, or taken for an order now cancelled. */
+export function holdsStock(status: ReservationStatus): boolean {
+  return status === 'HELD' || status === 'COMMITTED';
 }

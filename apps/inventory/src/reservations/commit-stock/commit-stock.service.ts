@@ -4,8 +4,9 @@ import type { SqlTransaction } from '@loja/messaging';
 import { ReservationRepository } from '../reservation.repository';
 
 /**
- * The held stock of a paid order leaves for good (documented choice: stock is decremented for good
- * when the order is paid). From then on a cancellation no longer gives it back.
+ * The held stock of a paid order is taken (documented choice: stock is decremented when the order is
+ * paid). Only the customer's cancellation, accepted before the parcel leaves, puts it back on the shelf
+ * (ReleaseStockService). A payment that arrives after the order was cancelled finds it RELEASED.
  */
 @Injectable()
 export class CommitStockService {

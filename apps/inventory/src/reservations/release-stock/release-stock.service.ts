@@ -9,13 +9,16 @@ import {
 import { OutboxService, type SqlTransaction } from '@loja/messaging';
 import { StockLedger } from '../../products/stock-ledger.service';
 import { ReservationRepository } from '../reservation.repository';
+import { holdsStock } from '../stock-plan';
 
 export type ReleaseReason = DataOf<typeof EstoqueLiberado>['reason'];
 
 /**
- * Compensation: a held reservation goes back to stock, exactly once (both PagamentoRejeitado and
- * PedidoCancelado arrive for a rejected payment; the first one releases, the second finds the
- * reservation RELEASED and does nothing).
+ * Compensation: the stock an order took goes back on the shelf, exactly once: held stock (both
+ * PagamentoRejeitado and PedidoCancelado arrive for a rejected payment; the first one releases, the
+ * second finds the reservation RELEASED and does nothing), and the stock of a paid order its customer
+ * cancelled (COMMITTED). An order cancelled before its PedidoCriado reached Inventory gets a RELEASED
+ * reservation of nothing, so that PedidoCriado, when it comes, reserves nothing.
  */
 @Injectable()
 export class ReleaseStockService {
@@ -32,7 +35,11 @@ export class ReleaseStockService {
   ): Promise<void> {
     const { orderId } = cause.data;
     const reservation = await this.reservations.lock(tx, orderId);
-    if (reservation?.status !== 'HELD') return;
+    if (!reservation) {
+      this.reservations.create(tx, orderId, 'RELEASED', []);
+      return;
+    }
+    if (!holdsStock(reservation.status)) return;
     await this.stock.available(
       tx,
       reservation.lines.map((line) => line.sku),
