@@ -4,6 +4,9 @@ import { provideErrorCodes } from '@loja/service-kit';
 import { NOTIFICATIONS_ERROR_CODES } from './errors';
 import { Mailer } from './mail/mailer.service';
 import { EmailCustomerService } from './notifications/email-customer/email-customer.service';
+import { EmailCustomerOnCancelamentoRecusado } from './notifications/email-customer/cancelamento-recusado.handler';
+import { EmailCustomerOnPagamentoCancelado } from './notifications/email-customer/pagamento-cancelado.handler';
+import { EmailCustomerOnPagamentoEstornado } from './notifications/email-customer/pagamento-estornado.handler';
 import { EmailCustomerOnPagamentoAprovado } from './notifications/email-customer/pagamento-aprovado.handler';
 import { EmailCustomerOnPedidoCancelado } from './notifications/email-customer/pedido-cancelado.handler';
 import { EmailCustomerOnPedidoCriado } from './notifications/email-customer/pedido-criado.handler';
@@ -28,6 +31,9 @@ import { PrismaModule } from './prisma/prisma.module';
     EmailCustomerOnPagamentoAprovado,
     EmailCustomerOnPedidoEnviado,
     EmailCustomerOnPedidoCancelado,
+    EmailCustomerOnPagamentoEstornado,
+    EmailCustomerOnPagamentoCancelado,
+    EmailCustomerOnCancelamentoRecusado,
   ],
 })
 export class AppModule {}

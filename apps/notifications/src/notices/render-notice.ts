@@ -18,7 +18,15 @@ const CANCELLATION: Record<CancellationReason, { because: string; next: string }
     because: 'o pagamento não foi aprovado pela operadora do cartão',
     next: 'Nenhum valor foi cobrado. Se quiser, faça um novo pedido com outro cartão ou consulte a operadora.',
   },
+  CUSTOMER_CANCELLED: {
+    because: 'você pediu o cancelamento',
+    next: 'Nenhum valor foi cobrado.',
+  },
 };
+
+/** What a refund means for the customer, in place of "nothing was charged". */
+const refunded = (cents: number) =>
+  `O valor de ${formatBrl(cents)} foi estornado no seu cartão e aparecerá como crédito na sua fatura.`;
 
 /** One e-mail's content, independent of format: the text and HTML parts are both drawn from it. */
 interface Content {
@@ -76,13 +84,29 @@ function contentOf({ orderId, customerName }: { orderId: string; customerName: s
       };
     case 'cancelled': {
       const { because, next } = CANCELLATION[facts.reason];
+      const byCustomer = facts.reason === 'CUSTOMER_CANCELLED';
       return {
         subject: `Seu pedido ${ref} foi cancelado`,
         greeting: `Olá, ${name}.`,
-        paragraphs: [`Infelizmente, seu pedido ${ref} foi cancelado porque ${because}.`, next],
-        after: ['Sentimos muito pelo transtorno.'],
+        paragraphs: [
+          byCustomer
+            ? `Seu pedido ${ref} foi cancelado, como ${because}.`
+            : `Infelizmente, seu pedido ${ref} foi cancelado porque ${because}.`,
+          facts.refundedCents === undefined ? next : refunded(facts.refundedCents),
+        ],
+        after: [byCustomer ? 'Esperamos vê-lo de novo em breve.' : 'Sentimos muito pelo transtorno.'],
       };
     }
+    case 'cancellation_refused':
+      return {
+        subject: `Não foi possível cancelar o pedido ${ref}`,
+        greeting: `Olá, ${name}.`,
+        paragraphs: [
+          `Recebemos seu pedido de cancelamento, mas o pedido ${ref} já tinha sido enviado e não pode mais ser cancelado.`,
+        ],
+        details: [{ label: 'Código de rastreamento', value: facts.trackingCode }],
+        after: ['Se não quiser os produtos, você pode devolvê-los após a entrega.'],
+      };
   }
 }
 

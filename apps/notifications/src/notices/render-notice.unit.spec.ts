@@ -60,6 +60,28 @@ describe('renderNotice', () => {
     }
   });
 
+  it("cancelled by the customer: says 'estornado' with the amount when a payment was refunded", () => {
+    const refunded = renderNotice(order, { notice: 'cancelled', reason: 'CUSTOMER_CANCELLED', refundedCents: 15_990 });
+    expect(refunded.text).toContain('foi cancelado, como você pediu o cancelamento.');
+    expect(refunded.text).toMatch(/O valor de R\$\s159,90 foi estornado no seu cartão/);
+    expect(refunded.text).not.toContain('Nenhum valor foi cobrado');
+    const unpaid = renderNotice(order, { notice: 'cancelled', reason: 'CUSTOMER_CANCELLED' });
+    expect(unpaid.text).toContain('Nenhum valor foi cobrado.');
+    expect(unpaid.text).not.toMatch(/estornad/);
+    expect(`${refunded.text}${refunded.html}`).not.toMatch(/CUSTOMER_CANCELLED/);
+  });
+
+  it('cancellation refused: the parcel had left, with its tracking code', () => {
+    const { subject, text, html } = renderNotice(order, {
+      notice: 'cancellation_refused',
+      trackingCode: 'LJ000000014BR',
+    });
+    expect(subject).toBe('Não foi possível cancelar o pedido #3F2A9C1B');
+    expect(text).toContain('já tinha sido enviado e não pode mais ser cancelado');
+    expect(text).toContain('Código de rastreamento: LJ000000014BR');
+    expect(html).toContain('LJ000000014BR');
+  });
+
   it('escapes the customer name in HTML', () => {
     const { html, text } = renderNotice(
       { ...order, customerName: '<b>Bia</b> & Cia' },

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "notice" ADD VALUE 'cancellation_refused';
