@@ -5,6 +5,7 @@ export interface OrderView {
   id: string;
   status: string;
   cancellationReason: string | null;
+  cancellationRequestedAt: string | null;
   trackingCode: string | null;
   carrier: string | null;
   totalCents: number;
@@ -44,6 +45,16 @@ export class StoreClient {
       body: JSON.stringify(body),
     });
     return { status: response.status, order: (await response.json()) as OrderView };
+  }
+
+  /** POST /orders/:id/cancel: 202 (requested), 200 (cancelled already), 409 (shipped), 404. */
+  async cancel(id: string, reason?: string): Promise<{ status: number; body: OrderView & { code?: string } }> {
+    const response = await fetch(`${this.urls.orders}/orders/${id}/cancel`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(reason === undefined ? {} : { reason }),
+    });
+    return { status: response.status, body: (await response.json()) as OrderView & { code?: string } };
   }
 
   async order(id: string): Promise<OrderView> {

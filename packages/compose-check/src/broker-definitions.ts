@@ -41,10 +41,10 @@ export const EXCHANGES = [EVENTS_EXCHANGE, RETRY_EXCHANGE, REQUEUE_EXCHANGE];
  * service publishing anything else would be refused by the broker.
  */
 export const PUBLISHED_EVENTS: Record<Service, readonly string[]> = {
-  orders: ['PedidoCriado', 'PedidoCancelado'],
+  orders: ['PedidoCriado', 'PedidoCancelado', 'CancelamentoSolicitado'],
   inventory: ['ProdutoAtualizado', 'EstoqueReservado', 'EstoqueIndisponivel', 'EstoqueLiberado'],
-  payments: ['PagamentoAprovado', 'PagamentoRejeitado'],
-  logistics: ['PedidoEmPreparo', 'PedidoEnviado'],
+  payments: ['PagamentoAprovado', 'PagamentoRejeitado', 'PagamentoEstornado', 'PagamentoCancelado'],
+  logistics: ['PedidoEmPreparo', 'PedidoEnviado', 'CancelamentoAceito', 'CancelamentoRecusado'],
   notifications: [],
 };
 
