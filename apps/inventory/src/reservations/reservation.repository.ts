@@ -1,12 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { orderIdOf } from '@loja/contracts';
 import type { SqlTransaction } from '@loja/messaging';
-import type { RequestedLine } from './stock-plan';
+import type { RequestedLine, ReservationStatus } from './stock-plan';
 
-/** HELD: stock taken from available, waiting for payment; COMMITTED: paid, the stock is taken (back on
- * the shelf only if the customer cancels before the parcel leaves);
- * RELEASED: given back; REJECTED: could not be reserved, nothing was taken. */
-export type ReservationStatus = 'HELD' | 'COMMITTED' | 'RELEASED' | 'REJECTED';
+export type { ReservationStatus } from './stock-plan';
 
 export interface Reservation {
   orderId: string;

@@ -2,7 +2,11 @@
  * Reservation rules, plain TypeScript: an order takes every line or nothing, and gives back what it
  * took when it is cancelled.
  */
-import type { ReservationStatus } from './reservation.repository';
+
+/** HELD: stock taken from available, waiting for payment; COMMITTED: paid, the stock is taken (back on
+ * the shelf only if the customer cancels before the parcel leaves); RELEASED: given back (or an order
+ * cancelled before it was reserved); REJECTED: could not be reserved, nothing was taken. */
+export type ReservationStatus = 'HELD' | 'COMMITTED' | 'RELEASED' | 'REJECTED';
 
 export interface RequestedLine {
   sku: string;
