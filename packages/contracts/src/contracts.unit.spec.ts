@@ -70,6 +70,17 @@ const samples: Record<string, unknown> = {
     trackingCode: 'BR123',
     shippedAt: '2026-01-01T10:00:00.000Z',
   },
+  CancelamentoSolicitado: { orderId: ORDER, reason: 'comprei o tamanho errado' },
+  CancelamentoAceito: { orderId: ORDER, stoppedShipmentId: SHIPMENT },
+  CancelamentoRecusado: { orderId: ORDER, reason: 'ALREADY_SHIPPED', trackingCode: 'LJ000000014BR' },
+  PagamentoEstornado: {
+    orderId: ORDER,
+    paymentId: PAYMENT,
+    refundId: '3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a99',
+    amountCents: 15_990,
+    currency: 'BRL',
+  },
+  PagamentoCancelado: { orderId: ORDER },
 };
 
 const fieldsOf = (fn: () => unknown): string[] => {
