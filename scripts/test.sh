@@ -26,6 +26,8 @@ fi
 step "build, typecheck, lint"
 npx turbo run build typecheck --output-logs=errors-only
 npm run --silent lint
+# The compatibility gate: fails, naming the event and the field, on a change that breaks a published version.
+npm run --silent contracts:check
 
 step "RabbitMQ file handles"
 # Integration tests run two files at once, each with a vhost (a store's queues) of its own.
