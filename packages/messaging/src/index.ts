@@ -6,6 +6,7 @@ export { EventConsumers } from './consume/event-consumers.service';
 export { HandleEvent } from './consume/handle-event.decorator';
 export { DependencyUnavailableError, EventArrivedEarlyError, PermanentEventError } from './errors';
 export { Headers, type DeadLetterReason } from './headers';
+export { Tracing } from './tracing/tracing';
 export {
   RETRY_EXCHANGE,
   REQUEUE_EXCHANGE,

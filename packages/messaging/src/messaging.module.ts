@@ -13,6 +13,7 @@ import { OutboxRelay } from './outbox/outbox-relay.service';
 import { OutboxService } from './outbox/outbox.service';
 import { Database } from './sql/database';
 import { createRelayPool, createTransactionPool, RelayPool, TransactionPool } from './sql/database-pools';
+import { Tracing } from './tracing/tracing';
 
 /**
  * Everything a service needs to take part in the event flow: `Database` for its transactions (and
@@ -41,6 +42,7 @@ export class MessagingModule implements OnApplicationShutdown {
         },
         { provide: RelayPool, useFactory: () => createRelayPool(options.databaseUrl, options.service) },
         { provide: AmqpConnection, useFactory: () => createAmqpConnection(options) },
+        Tracing,
         Database,
         OutboxService,
         OutboxRelay,
@@ -50,7 +52,7 @@ export class MessagingModule implements OnApplicationShutdown {
         DeliveryPipeline,
         EventConsumers,
       ],
-      exports: [Database, OutboxService, OutboxRelay, EventConsumers, AmqpConnection, MESSAGING_OPTIONS],
+      exports: [Database, OutboxService, OutboxRelay, EventConsumers, AmqpConnection, MESSAGING_OPTIONS, Tracing],
     };
   }
 

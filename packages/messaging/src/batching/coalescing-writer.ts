@@ -1,3 +1,5 @@
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
+
 /**
  * Collects items and writes them in as few statements as possible: one write runs at a time, the
  * items added meanwhile go together in the next one, and writes are at least `minIntervalMs` apart.
@@ -17,7 +19,9 @@ export class CoalescingWriter<T> {
 
   add(item: T): void {
     this.pending.push(item);
-    this.writing ??= this.drain();
+    // A write serves the items of many traces: it runs outside the trace of whoever added first.
+    // (With no OpenTelemetry SDK registered this is a plain call.)
+    this.writing ??= context.with(ROOT_CONTEXT, () => this.drain());
   }
 
   /** Settles once every item added so far has been written (or its write failed). */

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InvalidEventError, parseEvent, type AnyEvent } from '@loja/contracts';
+import type { Span } from '@opentelemetry/api';
 import type { ConsumeMessage } from 'amqplib';
 import { Headers } from '../headers';
 import { recordInInbox } from '../inbox/inbox';
@@ -10,6 +11,7 @@ import { ConsumerStats } from './consumer-stats';
 import { FailureRouting } from './failure-routing';
 import type { ConsumerQueue, EventHandler } from './handler-registry';
 import { MessageBatcher } from '../batching/message-batcher';
+import { failed, Tracing } from '../tracing/tracing';
 
 /** What the pipeline tells the channel about a message once its outcome is safe. */
 export interface Settlement {
@@ -37,6 +39,8 @@ interface Delivery {
   attempt: number;
   settlement: Settlement;
   context: Record<string, unknown>;
+  /** Its `process` span while tracing is on: active while its handler runs, ended when it is settled. */
+  span: Span | undefined;
 }
 
 /**
@@ -63,6 +67,7 @@ export class DeliveryPipeline {
     private readonly database: Database,
     private readonly failures: FailureRouting,
     private readonly stats: ConsumerStats,
+    private readonly tracing: Tracing,
   ) {}
 
   /** A function that takes one queue's messages through the pipeline; settles when the outcome is safe. */
@@ -91,21 +96,30 @@ export class DeliveryPipeline {
       });
     }
     const context = { queue: queue.name, eventId: event.id, type: event.type, orderId: event.correlationId, attempt };
+    const span = this.tracing.startProcess(
+      queue.name,
+      message.properties.headers?.[Headers.traceparent],
+      event,
+      attempt,
+    );
+    if (span) settlement = endingSpan(settlement, span);
     const handler = queue.handlers.get(event.type);
     if (!handler) {
+      span?.setAttribute('loja.outcome', 'dead-lettered');
       const error = new Error(`queue ${queue.name} has no handler for ${event.type}`);
       return this.route(settlement, async () => {
         await this.failures.deadLetter(queue.name, message, 'unexpected-type', error, attempt, context);
         this.stats.deadLettered++;
       });
     }
-    return batcher.submit({ message, event, handler, attempt, settlement, context });
+    return batcher.submit({ message, event, handler, attempt, settlement, context, span });
   }
 
   /** Several messages in one transaction; see the class comment for what happens when it fails. */
   private handleBatch(queue: ConsumerQueue, deliveries: Delivery[]): Array<Promise<void>> {
     if (deliveries.length === 1) return [this.handleAlone(queue, deliveries[0]!)];
-    const done = this.handleTogether(queue, deliveries);
+    // The batch's own statements (BEGIN, inbox, COMMIT) serve every message in it: no trace gets them.
+    const done = this.tracing.detached(() => this.handleTogether(queue, deliveries));
     return deliveries.map(() => done);
   }
 
@@ -143,7 +157,9 @@ export class DeliveryPipeline {
   private async handleAlone(queue: ConsumerQueue, delivery: Delivery): Promise<void> {
     let handled: boolean[];
     try {
-      handled = await this.database.transaction((tx) => this.apply(tx, queue, [delivery]));
+      handled = await this.tracing.within(delivery.span, () =>
+        this.database.transaction((tx) => this.apply(tx, queue, [delivery])),
+      );
     } catch (error) {
       return this.routeFailure(queue, delivery, error instanceof HandlerFailure ? error.cause : error);
     }
@@ -152,9 +168,11 @@ export class DeliveryPipeline {
 
   /** A handler failed for this message: retry it later, or dead-letter it. */
   private routeFailure(queue: ConsumerQueue, delivery: Delivery, error: unknown): Promise<void> {
-    const { message, attempt, context, settlement } = delivery;
+    const { message, attempt, context, settlement, span } = delivery;
+    if (span) failed(span, error);
     return this.route(settlement, async () => {
       const outcome = await this.failures.handlerFailed(queue.name, message, error, attempt, context);
+      span?.setAttribute('loja.outcome', outcome);
       this.stats[outcome === 'retried' ? 'retried' : 'deadLettered']++;
     });
   }
@@ -172,7 +190,8 @@ export class DeliveryPipeline {
       const first = fresh.delete(delivery.event.id);
       if (first) {
         try {
-          await delivery.handler.invoke(delivery.event, tx);
+          // Its own span is the active one: what the handler adds to the outbox continues its trace.
+          await this.tracing.within(delivery.span, () => delivery.handler.invoke(delivery.event, tx));
         } catch (error) {
           throw new HandlerFailure(delivery, error instanceof Error ? error : new Error(String(error)));
         }
@@ -185,6 +204,7 @@ export class DeliveryPipeline {
   /** After COMMIT: the message's effects are durable, so it is acked now. */
   private committed(delivery: Delivery, handled: boolean): void {
     this.stats[handled ? 'handled' : 'duplicates']++;
+    delivery.span?.setAttribute('loja.outcome', handled ? 'handled' : 'duplicate');
     this.logger.debug({
       msg: handled ? 'event handled' : 'duplicate event ignored',
       handler: delivery.handler.name,
@@ -204,4 +224,18 @@ export class DeliveryPipeline {
     }
     settlement.ack();
   }
+}
+
+/** The settlement of a traced message: settling it (ack, or reject) also ends its span. */
+function endingSpan(settlement: Settlement, span: Span): Settlement {
+  return {
+    ack: () => {
+      settlement.ack();
+      span.end();
+    },
+    reject: () => {
+      settlement.reject();
+      span.end();
+    },
+  };
 }

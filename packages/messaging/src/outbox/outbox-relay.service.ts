@@ -3,7 +3,8 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { Headers } from '../headers';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import { RelayPool } from '../sql/database-pools';
-import { traceparentFor } from '../trace-context';
+import { formatTraceparent, traceparentFor } from '../tracing/traceparent';
+import { failed, Tracing } from '../tracing/tracing';
 import { CoalescingWriter } from '../batching/coalescing-writer';
 import type { PublishableEvent } from './publishable-event';
 import { relayLeaseSeconds } from './relay-lease';
@@ -14,6 +15,7 @@ interface OutboxRow {
   seq: bigint;
   routing_key: string;
   attempts: number;
+  traceparent: string | null;
   envelope: { type: string; version: number; correlationId: string; occurredAt: string; source: string };
 }
 
@@ -32,7 +34,7 @@ const CLAIM_DUE_ROWS = `UPDATE outbox_message SET claimed_until = now() + make_i
   WHERE id IN (SELECT id FROM outbox_message
                 WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
                 ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED)
-  RETURNING id, seq, routing_key, attempts, envelope`;
+  RETURNING id, seq, routing_key, attempts, traceparent, envelope`;
 const MARK_PUBLISHED = `UPDATE outbox_message SET published_at = now(), claimed_until = NULL WHERE id = ANY($1::uuid[])`;
 const BACK_OFF = `UPDATE outbox_message
   SET attempts = attempts + 1, last_error = $2, claimed_until = now() + make_interval(secs => $3)
@@ -70,6 +72,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     @Inject(RelayPool) private readonly pool: RelayPool,
     private readonly amqp: AmqpConnection,
+    private readonly tracing: Tracing,
   ) {
     // Marks wait a little to share a statement: until marked, the rows' lease keeps sweeps off them.
     this.marks = new CoalescingWriter(
@@ -99,7 +102,10 @@ export class OutboxRelay implements OnApplicationBootstrap {
 
   /** Publishes the events of a transaction that just committed. */
   publishCommitted(events: readonly PublishableEvent[]): void {
-    const work: Promise<void> = this.publishAll(events)
+    // Each publish span has its own parent (the row's traceparent); the marks and back-offs that follow
+    // serve many events, and belong to none of their traces.
+    const work: Promise<void> = this.tracing
+      .detached(() => this.publishAll(events))
       .then(() => undefined)
       .finally(() => this.inFlight.delete(work));
     this.inFlight.add(work);
@@ -198,6 +204,20 @@ export class OutboxRelay implements OnApplicationBootstrap {
   }
 
   private async publish(event: PublishableEvent): Promise<void> {
+    const span = this.tracing.startPublish(event, this.options.exchange);
+    if (!span) return this.send(event, traceparentFor(event.correlationId));
+    try {
+      await this.send(event, formatTraceparent(span.spanContext()));
+    } catch (error) {
+      failed(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  /** One message on the confirm channel; resolves once the broker confirmed it. */
+  private async send(event: PublishableEvent, traceparent: string): Promise<void> {
     const confirmed = await this.amqp.publish(this.options.exchange, event.routingKey, event.body, {
       persistent: true,
       messageId: event.id,
@@ -208,7 +228,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
       contentEncoding: 'utf-8',
       appId: event.source,
       headers: {
-        [Headers.traceparent]: traceparentFor(event.correlationId),
+        [Headers.traceparent]: traceparent,
         [Headers.eventVersion]: event.version,
       },
       timeout: this.options.outbox.publishTimeoutMs,
@@ -228,5 +248,6 @@ function toPublishable(row: OutboxRow): PublishableEvent {
     source: envelope.source,
     occurredAt: envelope.occurredAt,
     body: Buffer.from(JSON.stringify(envelope)),
+    traceparent: row.traceparent,
   };
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createEvent, type DataOf, type EventDefinition, type EventOf } from '@loja/contracts';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import type { SqlTransaction } from '../sql/sql-transaction';
+import { Tracing } from '../tracing/tracing';
 import type { PublishableEvent } from './publishable-event';
 import { publicationPlan } from './published-versions';
 import { relayLeaseSeconds } from './relay-lease';
@@ -11,9 +12,10 @@ export type OutboxMetadata =
   /** The event handled when this one was caused: copies its correlation id, uses its id as causation. */
   | { causedBy: { id: string; correlationId: string } };
 
-const INSERT_OUTBOX_ROWS = `INSERT INTO outbox_message (id, routing_key, type, envelope, claimed_until)
-  SELECT id, routing_key, type, envelope, now() + make_interval(secs => $5)
-  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) AS row(id, routing_key, type, envelope)`;
+const INSERT_OUTBOX_ROWS = `INSERT INTO outbox_message (id, routing_key, type, envelope, traceparent, claimed_until)
+  SELECT id, routing_key, type, envelope, traceparent, now() + make_interval(secs => $5)
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $6::text[])
+    AS row(id, routing_key, type, envelope, traceparent)`;
 
 /**
  * Writes events into the service's outbox table inside the caller's transaction. Nothing is sent
@@ -32,7 +34,10 @@ export class OutboxService {
   /** The events this service publishes in an earlier version than the latest, and how (rollouts). */
   private readonly olderVersions: ReturnType<typeof publicationPlan>;
 
-  constructor(@Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions) {
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    private readonly tracing: Tracing,
+  ) {
     this.olderVersions = publicationPlan(options.publishVersions);
   }
 
@@ -69,6 +74,8 @@ export class OutboxService {
       source: event.source,
       occurredAt: event.occurredAt,
       body: Buffer.from(json),
+      // The span adding it (a request, a handled message): the relay's publish continues it.
+      traceparent: this.tracing.activeTraceparent(),
     };
     const unwritten = this.unwritten.get(tx) ?? [];
     unwritten.push({ event: publishable, json });
@@ -89,6 +96,7 @@ export class OutboxService {
       rows.map((row) => row.event.type),
       rows.map((row) => row.json),
       relayLeaseSeconds(this.options),
+      rows.map((row) => row.event.traceparent),
     ]);
   }
 }

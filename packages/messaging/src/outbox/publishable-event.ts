@@ -9,4 +9,6 @@ export interface PublishableEvent {
   occurredAt: string;
   /** The JSON envelope, serialised once when the event was written. */
   body: Buffer;
+  /** The span that wrote the event (W3C traceparent), kept with the row while tracing is on; else null. */
+  traceparent: string | null;
 }

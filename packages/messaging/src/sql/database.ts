@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Context } from '@opentelemetry/api';
 import type { QueryResultRow } from 'pg';
 import { MessageBatcher } from '../batching/message-batcher';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
+import { Tracing } from '../tracing/tracing';
 import { TransactionPool } from './database-pools';
 import { SqlClient, SqlTransaction, type SqlExecutor } from './sql-transaction';
 import { StatementNames } from './statement-names';
@@ -29,6 +31,7 @@ export class Database implements SqlExecutor {
     @Inject(MESSAGING_OPTIONS) options: MessagingOptions,
     @Inject(TransactionPool) private readonly pool: TransactionPool,
     private readonly relay: OutboxRelay,
+    private readonly tracing: Tracing,
   ) {
     this.outsideTransactions = new SqlClient(pool, this.names);
     this.shared = new MessageBatcher(options.batchSize, (works) => {
@@ -49,7 +52,7 @@ export class Database implements SqlExecutor {
   /** Runs `work` in one transaction: committed if it resolves, rolled back (and rethrown) if it throws. */
   async transaction<R>(work: (tx: SqlTransaction) => Promise<R>): Promise<R> {
     const client = await this.pool.connect();
-    const tx = new SqlTransaction(client, this.names);
+    const tx = new SqlTransaction(client, this.names, this.tracing);
     let result: R;
     try {
       await client.query('BEGIN');
@@ -81,11 +84,24 @@ export class Database implements SqlExecutor {
    */
   sharedTransaction<R>(work: (tx: SqlTransaction) => Promise<R>): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      void this.shared.submit({ work, resolve: resolve as (value: unknown) => void, reject });
+      void this.shared.submit({
+        // Run later, in a transaction another caller may have started: in this caller's trace.
+        work: this.tracing.bindToActive(work),
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        caller: this.tracing.activeContext(),
+      });
     });
   }
 
-  private async runShared(works: SharedWork[]): Promise<void> {
+  private runShared(works: SharedWork[]): Promise<void> {
+    // One caller alone: its transaction is its own. Several: the statements they share belong to none.
+    return works.length === 1
+      ? this.tracing.inContext(works[0]!.caller, () => this.runTogether(works))
+      : this.tracing.detached(() => this.runTogether(works));
+  }
+
+  private async runTogether(works: SharedWork[]): Promise<void> {
     let remaining = works;
     while (remaining.length > 1) {
       const results: unknown[] = [];
@@ -119,4 +135,6 @@ interface SharedWork {
   work: (tx: SqlTransaction) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+  /** The caller's trace context, while tracing is on. */
+  caller: Context | undefined;
 }

@@ -1,6 +1,7 @@
 import type { AnyEvent } from '@loja/contracts';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import type { PublishableEvent } from '../outbox/publishable-event';
+import type { Tracing } from '../tracing/tracing';
 import { sqlTypes } from './sql-types';
 import type { StatementNames } from './statement-names';
 
@@ -45,6 +46,14 @@ export class SqlTransaction extends SqlClient {
   private readonly events: PublishableEvent[] = [];
   private readonly locals = new Map<string, unknown>();
   private handled: readonly AnyEvent[] = [];
+
+  constructor(
+    client: PoolClient,
+    names: StatementNames,
+    private readonly tracing: Tracing,
+  ) {
+    super(client, names);
+  }
 
   /**
    * The events this transaction handles, when a consumer runs it (one, or a batch): a handler may read
@@ -117,7 +126,8 @@ export class SqlTransaction extends SqlClient {
 
   /** Runs `work` once the transaction has committed; never if it rolls back. */
   afterCommit(work: () => void): void {
-    this.afterCommitWork.push(work);
+    // In the trace of whoever asked for it (a message's span), not of the batch that commits it.
+    this.afterCommitWork.push(this.tracing.bindToActive(work));
   }
 
   /** Called by the outbox for every event it writes in this transaction. */
