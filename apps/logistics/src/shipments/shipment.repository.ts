@@ -9,6 +9,8 @@ export interface NewShipment {
   delayMs: number;
   causationEventId: string;
   preparedEventId: string;
+  /** The span preparing it, while tracing is on: shipping it (now or later) continues that trace. */
+  traceparent: string | null;
 }
 
 export interface CreatedShipment {
@@ -21,14 +23,15 @@ export interface DueShipment {
   orderId: string;
   number: number;
   preparedEventId: string;
+  traceparent: string | null;
 }
 
 const CREATE_SHIPMENTS = `INSERT INTO shipment
-    (id, order_id, status, ship_after, causation_event_id, prepared_event_id, updated_at)
+    (id, order_id, status, ship_after, causation_event_id, prepared_event_id, traceparent, updated_at)
   SELECT id, order_id, 'PREPARING'::shipment_status, now() + delay_ms * interval '1 millisecond',
-         causation_event_id, prepared_event_id, now()
-  FROM unnest($1::uuid[], $2::uuid[], $3::double precision[], $4::uuid[], $5::uuid[])
-    AS s(id, order_id, delay_ms, causation_event_id, prepared_event_id)
+         causation_event_id, prepared_event_id, traceparent, now()
+  FROM unnest($1::uuid[], $2::uuid[], $3::double precision[], $4::uuid[], $5::uuid[], $6::text[])
+    AS s(id, order_id, delay_ms, causation_event_id, prepared_event_id, traceparent)
   RETURNING id::text, number, ship_after`;
 
 const MARK_SHIPPED = `UPDATE shipment s
@@ -54,6 +57,7 @@ export class ShipmentRepository {
       shipments.map((s) => s.delayMs),
       shipments.map((s) => s.causationEventId),
       shipments.map((s) => s.preparedEventId),
+      shipments.map((s) => s.traceparent),
     ]);
     return new Map(rows.map((row) => [row.id, { number: Number(row.number), shipAfter: new Date(row.ship_after) }]));
   }
@@ -63,8 +67,14 @@ export class ShipmentRepository {
    * rows another dispatcher holds are skipped, so replicas never ship the same shipment twice.
    */
   async claimDue(tx: SqlTransaction, limit: number): Promise<DueShipment[]> {
-    const rows = await tx.query<{ id: string; order_id: string; number: number; prepared_event_id: string }>(
-      `SELECT id, order_id, number, prepared_event_id FROM shipment
+    const rows = await tx.query<{
+      id: string;
+      order_id: string;
+      number: number;
+      prepared_event_id: string;
+      traceparent: string | null;
+    }>(
+      `SELECT id, order_id, number, prepared_event_id, traceparent FROM shipment
         WHERE status = 'PREPARING' AND ship_after <= now()
         ORDER BY ship_after, number LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
@@ -74,6 +84,7 @@ export class ShipmentRepository {
       orderId: row.order_id,
       number: Number(row.number),
       preparedEventId: row.prepared_event_id,
+      traceparent: row.traceparent,
     }));
   }
 

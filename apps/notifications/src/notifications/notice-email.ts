@@ -21,4 +21,6 @@ export interface NoticeEmail extends OutgoingEmail {
  */
 export interface LeasedNoticeEmail extends NoticeEmail {
   leaseEndsAt: number;
+  /** The span that recorded it (the handled event's), while tracing is on: its send joins that trace. */
+  traceparent?: string | null;
 }

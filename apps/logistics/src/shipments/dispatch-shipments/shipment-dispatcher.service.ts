@@ -5,7 +5,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { Database, RecurringSweep } from '@loja/messaging';
+import { Database, RecurringSweep, Tracing } from '@loja/messaging';
 import { LOGISTICS_CONFIG, type LogisticsConfig } from '../../config/logistics.config';
 import { ShipShipmentService } from '../ship-shipment/ship-shipment.service';
 import { ShipmentRepository } from '../shipment.repository';
@@ -31,6 +31,7 @@ export class ShipmentDispatcher implements OnApplicationBootstrap, BeforeApplica
     private readonly database: Database,
     private readonly shipments: ShipmentRepository,
     private readonly shipShipment: ShipShipmentService,
+    private readonly tracing: Tracing,
     @Inject(LOGISTICS_CONFIG) private readonly config: LogisticsConfig,
   ) {
     this.sweeps = new RecurringSweep(
@@ -75,10 +76,14 @@ export class ShipmentDispatcher implements OnApplicationBootstrap, BeforeApplica
 
   /** Ships one batch of due shipments; returns how many it claimed. */
   private dispatchBatch(): Promise<number> {
-    return this.database.transaction(async (tx) => {
-      const due = await this.shipments.claimDue(tx, this.config.LOGISTICS_DISPATCH_BATCH_SIZE);
-      for (const shipment of due) await this.shipShipment.execute(tx, shipment);
-      return due.length;
-    });
+    // A batch ships the parcels of many orders: its own statements belong to no order's trace (each
+    // shipment is shipped in its own, see ShipShipmentService).
+    return this.tracing.detached(() =>
+      this.database.transaction(async (tx) => {
+        const due = await this.shipments.claimDue(tx, this.config.LOGISTICS_DISPATCH_BATCH_SIZE);
+        for (const shipment of due) await this.shipShipment.execute(tx, shipment);
+        return due.length;
+      }),
+    );
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PedidoEmPreparo, type EventOf, type PagamentoAprovado } from '@loja/contracts';
-import { EventArrivedEarlyError, OutboxService, type SqlTransaction } from '@loja/messaging';
+import { EventArrivedEarlyError, OutboxService, Tracing, type SqlTransaction } from '@loja/messaging';
 import { LOGISTICS_CONFIG, type LogisticsConfig } from '../../config/logistics.config';
 import { ShipmentDispatcher } from '../dispatch-shipments/shipment-dispatcher.service';
 import { ShipShipmentService } from '../ship-shipment/ship-shipment.service';
@@ -29,6 +29,7 @@ export class PrepareShipmentService {
     private readonly shipShipment: ShipShipmentService,
     private readonly dispatcher: ShipmentDispatcher,
     private readonly outbox: OutboxService,
+    private readonly tracing: Tracing,
     @Inject(LOGISTICS_CONFIG) private readonly config: LogisticsConfig,
   ) {}
 
@@ -50,7 +51,14 @@ export class PrepareShipmentService {
     const shipmentId = randomUUID();
     const prepared = await this.outbox.add(tx, PedidoEmPreparo, { orderId, shipmentId }, { causedBy: cause });
     const delayMs = this.config.SHIPPING_DELAY_MS;
-    const shipment = { id: shipmentId, orderId, delayMs, causationEventId: cause.id, preparedEventId: prepared.id };
+    const shipment = {
+      id: shipmentId,
+      orderId,
+      delayMs,
+      causationEventId: cause.id,
+      preparedEventId: prepared.id,
+      traceparent: this.tracing.activeTraceparent(),
+    };
     tx.writeBeforeCommit(PREPARED_SHIPMENTS, shipment, (all) => this.create(tx, all));
     this.logger.debug({ msg: 'shipment prepared', orderId, eventId: cause.id, shipmentId, delayMs });
   }
@@ -69,6 +77,7 @@ export class PrepareShipmentService {
         orderId: shipment.orderId,
         number,
         preparedEventId: shipment.preparedEventId,
+        traceparent: shipment.traceparent,
       });
     }
     if (dueTimes.size) {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PedidoEnviado } from '@loja/contracts';
-import { OutboxService, type SqlTransaction } from '@loja/messaging';
+import { OutboxService, Tracing, type SqlTransaction } from '@loja/messaging';
 import { ShipmentRepository, type DueShipment } from '../shipment.repository';
 import { CARRIER, trackingCodeFor } from '../tracking-code';
 
@@ -17,9 +17,20 @@ export class ShipShipmentService {
   constructor(
     private readonly shipments: ShipmentRepository,
     private readonly outbox: OutboxService,
+    private readonly tracing: Tracing,
   ) {}
 
-  async execute(tx: SqlTransaction, shipment: DueShipment): Promise<void> {
+  /**
+   * In the trace of the payment that prepared the shipment, whenever and wherever it is shipped (a
+   * span of its own, child of the one kept with the row): PedidoEnviado continues the order's trace.
+   */
+  execute(tx: SqlTransaction, shipment: DueShipment): Promise<void> {
+    return this.tracing.continueTrace(shipment.traceparent, 'ship shipment', () => this.ship(tx, shipment), {
+      'loja.order.id': shipment.orderId,
+    });
+  }
+
+  private async ship(tx: SqlTransaction, shipment: DueShipment): Promise<void> {
     const shipped = { carrier: CARRIER, trackingCode: trackingCodeFor(shipment.number), shippedAt: new Date() };
     this.shipments.markShipped(tx, shipment.id, shipped);
     await this.outbox.add(

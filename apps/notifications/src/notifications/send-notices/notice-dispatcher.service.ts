@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { CoalescingWriter, RecurringSweep } from '@loja/messaging';
+import { CoalescingWriter, RecurringSweep, Tracing } from '@loja/messaging';
 import { NOTIFICATIONS_CONFIG, sendBudgetMs, type NotificationsConfig } from '../../config/notifications.config';
 import { Mailer } from '../../mail/mailer.service';
 import type { LeasedNoticeEmail } from '../notice-email';
@@ -63,6 +63,7 @@ export class NoticeDispatcher implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     private readonly notifications: NotificationRepository,
     private readonly mailer: Mailer,
+    private readonly tracing: Tracing,
     @Inject(NOTIFICATIONS_CONFIG) private readonly config: NotificationsConfig,
   ) {
     this.maxSends = config.SMTP_MAX_CONNECTIONS;
@@ -129,6 +130,8 @@ export class NoticeDispatcher implements OnApplicationBootstrap, BeforeApplicati
       this.handedBack.add(email.id);
       return;
     }
+    // Called after the commit of the handler that recorded it, in that handler's trace.
+    email.traceparent = this.tracing.activeTraceparent();
     this.held.set(email.id, email);
     this.waiting.push(email);
     this.pump();
@@ -156,15 +159,21 @@ export class NoticeDispatcher implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private send(email: LeasedNoticeEmail): void {
-    const sending = this.mailer
-      .send({
-        to: email.to,
-        subject: email.subject,
-        text: email.text,
-        html: email.html,
-        messageId: email.messageId,
-        headers: email.headers,
-      })
+    const sending = this.tracing
+      .continueTrace(
+        email.traceparent,
+        'send e-mail',
+        () =>
+          this.mailer.send({
+            to: email.to,
+            subject: email.subject,
+            text: email.text,
+            html: email.html,
+            messageId: email.messageId,
+            headers: email.headers,
+          }),
+        { 'loja.order.id': email.orderId, 'loja.notice': email.notice },
+      )
       .then(
         () => {
           this.sentMarks.add(email.id);

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "shipment" ADD COLUMN     "traceparent" TEXT;
