@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { bootstrapService } from '@loja/service-kit';
 import { AppModule } from './app.module';

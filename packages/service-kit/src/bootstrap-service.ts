@@ -1,10 +1,18 @@
 import type { Server } from 'node:http';
-import { ConsoleLogger, type INestApplication, type Type } from '@nestjs/common';
+import {
+  ConsoleLogger,
+  Module,
+  type DynamicModule,
+  type INestApplication,
+  type OnApplicationShutdown,
+  type Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { translateBodyParserErrors } from './body-parser-errors';
 import { DomainErrorFilter } from './domain-error.filter';
 import { ERROR_CODES, type ErrorCodes } from './error-codes';
+import { stopTracing, tracingStarted } from './tracing/start-tracing';
 
 export interface ServiceSettings {
   /** Name in every log line. */
@@ -21,7 +29,7 @@ export async function createServiceApp(
   module: Type<unknown>,
   settings: ServiceSettings,
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module, {
+  const app = await NestFactory.create<NestExpressApplication>(tracingStarted() ? flushingSpans(module) : module, {
     // One JSON object per line: what log shippers expect; handlers add orderId and eventId to it.
     logger: new ConsoleLogger(settings.service, { json: true, logLevels: logLevels() }),
     bodyParser: false,
@@ -48,6 +56,18 @@ export async function bootstrapService(module: Type<unknown>, settings: ServiceS
   server.headersTimeout = 66_000;
   new ConsoleLogger(settings.service, { json: true }).log({ msg: 'listening', port });
   return app;
+}
+
+/** The service's module, and at shutdown (once the consumers have drained) the buffered spans exported. */
+@Module({})
+class TracedService implements OnApplicationShutdown {
+  onApplicationShutdown(): Promise<void> {
+    return stopTracing();
+  }
+}
+
+function flushingSpans(module: Type<unknown>): DynamicModule {
+  return { module: TracedService, imports: [module] };
 }
 
 function logLevels(): Array<'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal'> {

@@ -1,7 +1,10 @@
 import { SERVICES, type Service } from '@loja/provisioning';
 
-/** Messaging tuning every service reads the same way (see packages/messaging/README.md). */
-const SHARED = /^(EVENTS_EXCHANGE|MESSAGING_[A-Z0-9_]+|OUTBOX_[A-Z0-9_]+)$/;
+/**
+ * Messaging tuning every service reads the same way (see packages/messaging/README.md), and
+ * OpenTelemetry's standard variables (OTEL_EXPORTER_OTLP_ENDPOINT turns tracing on).
+ */
+const SHARED = /^(EVENTS_EXCHANGE|MESSAGING_[A-Z0-9_]+|OUTBOX_[A-Z0-9_]+|OTEL_[A-Z0-9_]+)$/;
 
 export const DEFAULT_SHIPPING_DELAY_MS = '5000';
 

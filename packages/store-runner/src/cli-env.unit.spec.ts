@@ -22,6 +22,17 @@ describe('cliServiceEnv', () => {
     expect(result.serviceEnv.orders).toBeUndefined();
   });
 
+  it("passes OpenTelemetry's variables to every service, so OTEL_EXPORTER_OTLP_ENDPOINT turns tracing on", () => {
+    const result = cliServiceEnv({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+      OTEL_BSP_SCHEDULE_DELAY: '500',
+    });
+    expect(result.env).toEqual({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+      OTEL_BSP_SCHEDULE_DELAY: '500',
+    });
+  });
+
   it('reads STORE_SERVICES as a comma-separated subset and rejects unknown names', () => {
     expect(servicesFromEnv({})).toBeUndefined();
     expect(servicesFromEnv({ STORE_SERVICES: ' inventory, orders ' })).toEqual(['inventory', 'orders']);
