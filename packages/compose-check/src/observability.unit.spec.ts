@@ -9,7 +9,7 @@ import { repoRoot, SERVICES } from './repo';
 import { defaultPortOf } from './service-facts';
 
 /**
- * The `observability` profile of docker-compose.yml (Prometheus and Grafana), read as
+ * The `observability` profile of docker-compose.yml (Prometheus, Grafana and Jaeger), read as
  * `docker compose --profile observability` reads it, checked against the services and the broker:
  * every service scraped on the port it listens on, RabbitMQ's Prometheus plugin enabled and scraped,
  * Grafana provisioned with Prometheus and the dashboard. (The dashboard's metric names are checked
@@ -65,11 +65,12 @@ const globMatches = (pattern: string, path: string) =>
 const job = (project: ComposeProject, name: string) => scrapeJobs(project).find((j) => j.job_name === name);
 
 describe('the observability profile', () => {
-  it('adds Prometheus and Grafana only when the profile is asked for', () => {
+  it('adds Prometheus, Grafana and Jaeger only when the profile is asked for', () => {
     const plain = loadComposeProject(files, env);
     expect(plain.services).not.toHaveProperty('prometheus');
     expect(plain.services).not.toHaveProperty('grafana');
-    for (const name of ['prometheus', 'grafana']) {
+    expect(plain.services).not.toHaveProperty('jaeger');
+    for (const name of ['prometheus', 'grafana', 'jaeger']) {
       expect(base.services[name]!.profiles, name).toEqual(['observability']);
       expect(base.services[name]!.image, name).toMatch(/:v?\d+\.\d+\.\d+$/);
     }
@@ -84,6 +85,24 @@ describe('the observability profile', () => {
     }
     expect(base.services.prometheus!.ports.map(parsePort)).toEqual([{ host: 9090, container: 9090 }]);
     expect(base.services.grafana!.ports.map(parsePort)).toEqual([{ host: 3030, container: 3000 }]);
+    expect(base.services.jaeger!.ports.map(parsePort)).toEqual([{ host: 16686, container: 16686 }]);
+  });
+
+  it("sends every service's spans to Jaeger's OTLP/HTTP receiver with the endpoint .env.example gives", () => {
+    // Off unless asked for: tracing costs CPU per message, and nothing may listen for it.
+    for (const service of SERVICES) expect(base.services[service]!.environment.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('');
+    const suggested = /^# OTEL_EXPORTER_OTLP_ENDPOINT=(\S+)$/m.exec(
+      readFileSync(join(root, '.env.example'), 'utf8'),
+    )![1]!;
+    const endpoint = new URL(suggested);
+    const traced = loadComposeProject(files, { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: suggested }, PROFILE);
+    for (const service of SERVICES) {
+      expect(traced.services[service]!.environment.OTEL_EXPORTER_OTLP_ENDPOINT, service).toBe(suggested);
+    }
+    // Jaeger's OTLP/HTTP receiver, on all interfaces (its default is localhost, unreachable from the services).
+    expect(traced.services).toHaveProperty(endpoint.hostname);
+    expect([endpoint.protocol, endpoint.port]).toEqual(['http:', '4318']);
+    expect(traced.services.jaeger!.command).toContain('--set=receivers.otlp.protocols.http.endpoint=0.0.0.0:4318');
   });
 
   it.each(SERVICES)("scrapes %s's /metrics on the port it listens on, every replica", (service) => {

@@ -13,8 +13,10 @@ let sdk: NodeSDK | undefined;
  * for every way a service is started (`node dist/main.js` natively, in compose, by the store runner),
  * with no `--require` flag for each launcher to remember.
  */
-export function startTracing(service: string, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (sdk || !env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_SDK_DISABLED === 'true') return sdk !== undefined;
+export function startTracing(service: string): boolean {
+  if (sdk || !process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_SDK_DISABLED === 'true') {
+    return sdk !== undefined;
+  }
   // Required here, not imported at the top: with tracing off none of the SDK is loaded.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createTracingSdk } = require('./tracing-sdk') as typeof import('./tracing-sdk');
