@@ -1,29 +1,13 @@
-import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { CONSUMER_QUEUES, createEvent, ProdutoAtualizado } from '@loja/contracts';
+import { CONSUMER_QUEUES } from '@loja/contracts';
 import { declareStoreTopology } from '@loja/messaging';
 import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
-import { startServiceForTest } from '@loja/service-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureApp } from '../src/configure-app';
 import { PrismaService } from '../src/prisma/prisma.service';
+import { postOrder, startOrdersAlone } from './orders-alone';
 
 /** Every consumer queue holds 3 messages at most here, and only Orders runs: the others fill up. */
 const QUEUE_MAX_LENGTH = 3;
-
-const order = {
-  customer: { id: 'c-1', name: 'Ana Souza', email: 'ana@example.com' },
-  items: [{ sku: 'CAMISETA-TESTE-M', quantity: 1 }],
-  shippingAddress: {
-    street: 'Rua das Flores',
-    number: '100',
-    city: 'Recife',
-    state: 'PE',
-    postalCode: '50000-000',
-    country: 'BR',
-  },
-  payment: { method: 'card', cardToken: 'tok_visa' },
-};
 
 // Its own file: bounded queues and tight admission limits for the whole service.
 describe('orders under back-pressure: bounded queues, a relay that keeps refused events, 503 with Retry-After', () => {
@@ -32,12 +16,7 @@ describe('orders under back-pressure: bounded queues, a relay that keeps refused
   let app: INestApplication;
   let baseUrl: string;
 
-  const post = () =>
-    fetch(`${baseUrl}/orders`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(order),
-    });
+  const post = () => postOrder(baseUrl);
   const unpublished = () =>
     app.get(PrismaService).outboxMessage.count({ where: { publishedAt: null, type: 'PedidoCriado' } });
 
@@ -45,32 +24,11 @@ describe('orders under back-pressure: bounded queues, a relay that keeps refused
     ns = await TestNamespace.create('orders_overload');
     await declareStoreTopology(ns.rabbitmqUrl, { maxLength: QUEUE_MAX_LENGTH });
     probe = await BrokerProbe.connect(ns.rabbitmqUrl);
-    const databaseUrl = await ns.database('orders', join(__dirname, '..'));
-    const started = await startServiceForTest(async () => (await import('../src/app.module.js')).AppModule, {
-      service: 'orders',
-      defaultPort: 0,
-      configure: configureApp,
-      env: {
-        DATABASE_URL: databaseUrl,
-        RABBITMQ_URL: ns.rabbitmqUrl,
-        MESSAGING_QUEUE_MAX_LENGTH: String(QUEUE_MAX_LENGTH),
-        ORDERS_MAX_OUTBOX_AGE_MS: '500',
-        ORDERS_ADMISSION_CHECK_INTERVAL_MS: '50',
-      },
-    });
-    app = started.app;
-    baseUrl = started.baseUrl;
-    const product = { sku: 'CAMISETA-TESTE-M', name: 'Camiseta Teste M', priceCents: 4990 };
-    await probe.publish(
-      'loja.events',
-      ProdutoAtualizado.routingKey,
-      createEvent(
-        ProdutoAtualizado,
-        { ...product, currency: 'BRL', stockAvailable: 100, revision: 1 },
-        { source: 'inventory', correlationId: product.sku },
-      ),
-    );
-    await waitFor('replica has the product', async () => (await fetch(`${baseUrl}/products/${product.sku}`)).ok);
+    ({ app, baseUrl } = await startOrdersAlone(ns, probe, {
+      MESSAGING_QUEUE_MAX_LENGTH: String(QUEUE_MAX_LENGTH),
+      ORDERS_MAX_OUTBOX_AGE_MS: '500',
+      ORDERS_ADMISSION_CHECK_INTERVAL_MS: '50',
+    }));
   });
 
   afterAll(async () => {

@@ -9,8 +9,10 @@ const OrdersEnv = z.object({
   ORDERS_MAX_PLACEMENTS_IN_FLIGHT: z.coerce.number().int().positive().default(250),
   /** …or while Orders' outbox has more unpublished events than this… */
   ORDERS_MAX_OUTBOX_BACKLOG: z.coerce.number().int().positive().default(2000),
-  /** …or while its oldest unpublished event is older than this. */
+  /** …or while its oldest unpublished event is older than this… */
   ORDERS_MAX_OUTBOX_AGE_MS: z.coerce.number().int().positive().default(2000),
+  /** …or while this many accepted orders are still on their way to a final state (the saga's backlog). */
+  ORDERS_MAX_ORDERS_IN_FLIGHT: z.coerce.number().int().positive().default(400),
   ORDERS_ADMISSION_CHECK_INTERVAL_MS: z.coerce.number().int().positive().default(250),
 });
 

@@ -61,6 +61,15 @@ export class OrderRepository {
     private readonly database: Database,
   ) {}
 
+  /** Orders accepted and not final yet (an index range over order_status_created_at_idx). */
+  async countInFlight(): Promise<number> {
+    const rows = await this.database.query<{ in_flight: number }>(
+      `SELECT count(*)::int AS in_flight FROM "order"
+        WHERE status IN ('PENDING', 'STOCK_RESERVED', 'PAID', 'IN_PREPARATION')`,
+    );
+    return rows[0]!.in_flight;
+  }
+
   /**
    * Writes the order, its lines and its first timeline entry (PedidoCriado) in one statement, one round
    * trip, and returns the order as GET /orders/:id will show it: what the caller passed plus what the

@@ -1,10 +1,10 @@
 /**
- * Whether Orders takes a new order, from how far behind it is: orders it is still placing, and its
- * outbox. An order accepted is a
- * promise to carry it to a final state; when the events already written cannot leave fast enough (the
- * broker refuses them because a consumer's queue is full, or the machine cannot keep up), taking more
- * only makes every order later. Refusing with 503 and Retry-After lets the store keep completing at
- * its capacity while the client waits.
+ * Whether Orders takes a new order, from how far behind it is: orders it is still placing, its outbox,
+ * and the orders it accepted that are not final yet. An order accepted is a promise to carry it to a
+ * final state; when the events already written cannot leave fast enough (the broker refuses them
+ * because a consumer's queue is full), or the saga downstream cannot keep up with the orders already
+ * in it, taking more only makes every order later. Refusing with 503 and Retry-After lets the store
+ * keep completing at its capacity while the client waits.
  */
 export interface AdmissionLimits {
   /** Orders being placed at once (waiting for their transaction) above which new ones are refused. */
@@ -13,6 +13,8 @@ export interface AdmissionLimits {
   maxOutboxBacklog: number;
   /** Age of the oldest unpublished event above which new orders are refused. */
   maxOutboxAgeMs: number;
+  /** Accepted orders not final yet at or above which new orders are refused. */
+  maxOrdersInFlight: number;
 }
 
 export interface LagReading {
@@ -21,6 +23,8 @@ export interface LagReading {
   /** Unpublished events in the outbox, and the age of the oldest. */
   backlog: number;
   oldestAgeMs: number;
+  /** Orders accepted and not final yet (PENDING, STOCK_RESERVED, PAID, IN_PREPARATION). */
+  ordersInFlight: number;
 }
 
 export type AdmissionDecision = { accept: true } | { accept: false; reason: string; retryAfterSeconds: number };
@@ -47,6 +51,14 @@ export function decideAdmission(lag: LagReading, limits: AdmissionLimits): Admis
       accept: false,
       reason: `${lag.backlog} events wait to be published (limit ${limits.maxOutboxBacklog})`,
       retryAfterSeconds,
+    };
+  }
+  if (lag.ordersInFlight >= limits.maxOrdersInFlight) {
+    return {
+      accept: false,
+      reason: `${lag.ordersInFlight} accepted orders are not final yet (limit ${limits.maxOrdersInFlight})`,
+      // The saga clears its backlog in about a second or two at capacity.
+      retryAfterSeconds: Math.max(retryAfterSeconds, 2),
     };
   }
   return { accept: true };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decideAdmission } from './admission-policy';
 
-const limits = { maxPlacementsInFlight: 50, maxOutboxBacklog: 100, maxOutboxAgeMs: 2000 };
-const idle = { placementsInFlight: 0, backlog: 0, oldestAgeMs: 0 };
+const limits = { maxPlacementsInFlight: 50, maxOutboxBacklog: 100, maxOutboxAgeMs: 2000, maxOrdersInFlight: 300 };
+const idle = { placementsInFlight: 0, backlog: 0, oldestAgeMs: 0, ordersInFlight: 0 };
 
 describe('decideAdmission', () => {
   it('accepts while the outbox keeps up', () => {
@@ -33,5 +33,12 @@ describe('decideAdmission', () => {
     const decision = decideAdmission({ ...idle, placementsInFlight: 50 }, limits);
     expect(decision).toMatchObject({ accept: false, retryAfterSeconds: 1 });
     expect(decision.accept === false && decision.reason).toMatch(/50 orders are being placed/);
+  });
+
+  it('refuses while as many accepted orders as it may are still on their way to a final state', () => {
+    expect(decideAdmission({ ...idle, ordersInFlight: 299 }, limits)).toEqual({ accept: true });
+    const decision = decideAdmission({ ...idle, ordersInFlight: 300, oldestAgeMs: 10 }, limits);
+    expect(decision).toMatchObject({ accept: false, retryAfterSeconds: 2 });
+    expect(decision.accept === false && decision.reason).toMatch(/300 accepted orders are not final yet/);
   });
 });
