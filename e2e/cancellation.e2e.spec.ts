@@ -18,7 +18,7 @@ interface ShipmentView {
 }
 
 /**
- * A customer's cancellation across the five services (ADR 8): Orders records the request, Logistics
+ * A customer's cancellation across the five services (ADR 9): Orders records the request, Logistics
  * decides against the shipment, and every effect of an accepted cancellation happens once: stock back,
  * payment refunded (or never charged), one e-mail, the order CANCELLED with CUSTOMER_CANCELLED.
  */

@@ -1,7 +1,7 @@
 /**
  * Logistics' rule for a customer's cancellation, plain TypeScript. Logistics ships, so it alone knows
  * whether the parcel has left: a shipment not sent yet is stopped (or never created), one sent already
- * makes the cancellation too late. One decision per order, whatever is redelivered (ADR 8).
+ * makes the cancellation too late. One decision per order, whatever is redelivered (ADR 9).
  */
 export interface ShipmentSnapshot {
   id: string;

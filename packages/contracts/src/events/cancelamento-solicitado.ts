@@ -4,7 +4,7 @@ import { Text } from '../values';
 
 /**
  * The customer asked Orders to cancel the order (POST /orders/:id/cancel). Only a request: Logistics
- * decides, because only Logistics knows whether the parcel has left (ADR 8).
+ * decides, because only Logistics knows whether the parcel has left (ADR 9).
  */
 export const CancelamentoSolicitado = defineEvent({
   type: 'CancelamentoSolicitado',

@@ -15,7 +15,7 @@ export interface CancellationAnswer {
 /**
  * A customer asks to cancel an order. Orders does not cancel it itself: only Logistics knows whether
  * the parcel has left, so Orders records the request (timeline) and publishes CancelamentoSolicitado,
- * once per order; Logistics answers with CancelamentoAceito or CancelamentoRecusado (ADR 8).
+ * once per order; Logistics answers with CancelamentoAceito or CancelamentoRecusado (ADR 9).
  */
 @Injectable()
 export class CancelOrderService {
