@@ -22,6 +22,11 @@ export interface BenchOptions {
    * sustainable rate for as long again. Undefined: no overload phase.
    */
   overload: OverloadOptions | undefined;
+  /**
+   * Share of accepted orders (0..1) the bench asks to cancel (POST /orders/:id/cancel) as soon as they
+   * are accepted, to load the compensation paths too. 0 (the default) sends no cancellation at all.
+   */
+  cancelShare: number;
 }
 
 /** Exactly one of `factor` and `rate` is set. */
@@ -57,6 +62,7 @@ Options:
   --overload <factor>        after the rates, offer factor × the max sustainable rate, then that rate again
   --overload-rate <n>        the same with n orders/s offered during the overload
   --overload-duration <s>    seconds of overload, and as many back at the sustainable rate (default 30)
+  --cancel-share <0..1>      cancel this share of the accepted orders right after placing them (default 0)
   --orders-url <url>         load a running store instead (with --inventory-url; no CPU per service)
   --inventory-url <url>
   -h, --help                 this text
@@ -87,6 +93,7 @@ export function parseBenchArgs(argv: readonly string[]): Parsed {
       overload: { type: 'string' },
       'overload-rate': { type: 'string' },
       'overload-duration': { type: 'string' },
+      'cancel-share': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -146,6 +153,7 @@ export function parseBenchArgs(argv: readonly string[]): Parsed {
       skus: values.skus !== undefined ? list(values.skus, '--skus') : DEFAULT_SKUS,
       maxSamples: values.samples !== undefined ? Math.floor(positive(values.samples, '--samples')) : 200,
       overload,
+      cancelShare: values['cancel-share'] !== undefined ? share(values['cancel-share'], '--cancel-share') : 0,
     },
   };
 }
@@ -162,6 +170,12 @@ function list(raw: string, flag: string): string[] {
 function positive(raw: string, flag: string): number {
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag}: "${raw}" is not a positive number`);
+  return value;
+}
+
+function share(raw: string, flag: string): number {
+  const value = nonNegative(raw, flag);
+  if (value > 1) throw new Error(`${flag}: "${raw}" is not a share between 0 and 1`);
   return value;
 }
 

@@ -1,3 +1,4 @@
+import { isCancelled } from './open-loop-sender';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RATES, DEFAULT_SKUS, parseBenchArgs, type BenchOptions } from './args';
 
@@ -20,6 +21,7 @@ describe('parseBenchArgs', () => {
       skus: DEFAULT_SKUS,
       maxSamples: 200,
       overload: undefined,
+      cancelShare: 0,
     });
   });
 
@@ -88,6 +90,14 @@ describe('parseBenchArgs', () => {
     expect(() => options(['--overload', '2', '--overload-rate', '300'])).toThrow('give one of them');
     expect(() => options(['--overload-duration', '20'])).toThrow('goes with --overload');
     expect(() => options(['--overload-rate', '0'])).toThrow('--overload-rate');
+  });
+
+  it('cancels a share of the orders only when asked', () => {
+    expect(options(['--cancel-share', '0.1']).cancelShare).toBe(0.1);
+    expect(() => options(['--cancel-share', '1.5'])).toThrow(/between 0 and 1/);
+    const cancelled = Array.from({ length: 100 }, (_, i) => i).filter((i) => isCancelled(i, 0.1));
+    expect(cancelled).toHaveLength(10);
+    expect(Array.from({ length: 100 }, (_, i) => i).filter((i) => isCancelled(i, 0))).toEqual([]);
   });
 
   it('refuses nonsense', () => {

@@ -25,6 +25,8 @@ export interface SendStats {
   lagMaxMs: number;
   /** POST latency of the accepted orders, counted from the due time. */
   postLatencies: number[];
+  /** HTTP status (or error code) → count, of the POST /orders/:id/cancel sent (with --cancel-share). */
+  cancels: Record<string, number>;
 }
 
 /**
@@ -44,6 +46,7 @@ export class OpenLoopSender {
     skipped: 0,
     lagMaxMs: 0,
     postLatencies: [],
+    cancels: {},
   };
   private inFlightCount = 0;
   private readonly requests = new Set<Promise<void>>();
@@ -59,6 +62,8 @@ export class OpenLoopSender {
       /** An accepted, followed order, with when it was due (performance.now()). */
       accepted: (orderId: string, dueAt: number) => void;
     },
+    /** Share of the orders to cancel as soon as they are accepted (0: none, and no body is read for it). */
+    private readonly cancelShare = 0,
   ) {}
 
   get inFlight(): number {
@@ -87,6 +92,26 @@ export class OpenLoopSender {
     await Promise.allSettled([...this.requests]);
   }
 
+  /** Asks to cancel an accepted order; counted by answer, followed like any order by the final counts. */
+  private cancel(orderId: string): void {
+    const cancels = this.stats.cancels;
+    const request = this.http
+      .send('POST', `${this.ordersUrl}/orders/${orderId}/cancel`, {
+        body: '{}',
+        timeoutMs: POST_TIMEOUT_MS,
+        discardBody: true,
+      })
+      .then((response) => {
+        cancels[response.status] = (cancels[response.status] ?? 0) + 1;
+      })
+      .catch((error: unknown) => {
+        const code = error instanceof NetworkError ? error.code : 'ERROR';
+        cancels[code] = (cancels[code] ?? 0) + 1;
+      })
+      .finally(() => this.requests.delete(request));
+    this.requests.add(request);
+  }
+
   private fire(index: number, due: number): void {
     const stats = this.stats;
     stats.lagMaxMs = Math.max(stats.lagMaxMs, performance.now() - due);
@@ -95,20 +120,22 @@ export class OpenLoopSender {
       return;
     }
     const sampled = this.follow.sampled(index);
+    const cancel = isCancelled(index, this.cancelShare);
     stats.sent++;
     this.inFlightCount++;
     const request = this.http
       .send('POST', `${this.ordersUrl}/orders`, {
         body: this.orderBody,
         timeoutMs: POST_TIMEOUT_MS,
-        discardBody: !sampled,
+        discardBody: !sampled && !cancel,
       })
       .then((response) => {
         if (response.status === 201) {
           stats.accepted++;
           stats.postLatencies.push(performance.now() - due);
-          const id = sampled ? (response.body as { id?: string } | undefined)?.id : undefined;
-          if (id) this.follow.accepted(id, due);
+          const id = sampled || cancel ? (response.body as { id?: string } | undefined)?.id : undefined;
+          if (id && sampled) this.follow.accepted(id, due);
+          if (id && cancel) this.cancel(id);
           return;
         }
         const retryAfter = response.headers['retry-after'];
@@ -129,4 +156,9 @@ export class OpenLoopSender {
       });
     this.requests.add(request);
   }
+}
+
+/** Whether the index-th order is one of the `share` to cancel, spread evenly over the run. */
+export function isCancelled(index: number, share: number): boolean {
+  return share > 0 && Math.floor((index + 1) * share) > Math.floor(index * share);
 }

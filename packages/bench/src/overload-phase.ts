@@ -40,10 +40,16 @@ export async function runOverloadPhase(ctx: PhaseContext, plan: OverloadPlan): P
     const stride = sampleStride(plannedCount(rate, durationS), ctx.maxSamples);
     // Polls at the sustainable rate's budget in both segments: the poller must not add to the overload.
     const poller = new FinalStatePoller(http, ctx.ordersUrl, pollBudgetPerSec(sustainableRate));
-    const sender = new OpenLoopSender(http, ctx.ordersUrl, ctx.orderBody, {
-      sampled: (index) => isSampled(index, stride),
-      accepted: (id, due) => poller.track(id, due),
-    });
+    const sender = new OpenLoopSender(
+      http,
+      ctx.ordersUrl,
+      ctx.orderBody,
+      {
+        sampled: (index) => isSampled(index, stride),
+        accepted: (id, due) => poller.track(id, due),
+      },
+      ctx.cancelShare,
+    );
     return { rate, sender, poller };
   };
   const during = segment(overloadRate);

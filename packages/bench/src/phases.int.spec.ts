@@ -82,6 +82,7 @@ describe('rate and overload phases against a stand-in Orders', () => {
       http,
       ordersUrl: orders.url,
       orderBody: '{}',
+      cancelShare: 0,
       cpu: new CpuSampler([]),
       broker: undefined,
       postgres: undefined,

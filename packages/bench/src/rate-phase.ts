@@ -18,6 +18,8 @@ export interface PhaseContext {
   ordersUrl: string;
   /** The POST /orders body, serialised once. */
   orderBody: string;
+  /** Share of accepted orders to cancel right away (--cancel-share). */
+  cancelShare: number;
   cpu: CpuSampler;
   broker: BrokerCounters | undefined;
   postgres: PostgresActivity | undefined;
@@ -50,10 +52,16 @@ export async function runRatePhase(
   const drainTimeoutMs = Math.max(30_000, 2 * durationS * 1000);
   const graceMs = ctx.criteria.maxFinalP99Ms;
   const poller = new FinalStatePoller(http, ctx.ordersUrl, pollBudgetPerSec(rate));
-  const sender = new OpenLoopSender(http, ctx.ordersUrl, ctx.orderBody, {
-    sampled: (index) => isSampled(index, stride),
-    accepted: (id, due) => poller.track(id, due),
-  });
+  const sender = new OpenLoopSender(
+    http,
+    ctx.ordersUrl,
+    ctx.orderBody,
+    {
+      sampled: (index) => isSampled(index, stride),
+      accepted: (id, due) => poller.track(id, due),
+    },
+    ctx.cancelShare,
+  );
   const stats = sender.stats;
 
   const base = await finalCountsRetrying(http, ctx.ordersUrl, 60_000);
@@ -129,6 +137,7 @@ export async function runRatePhase(
       ? `  ${rate}/s: all ${accepted} accepted orders final ${(drainMs / 1000).toFixed(1)} s after the window`
       : `  ${rate}/s: ${errors.notFinal} of ${accepted} accepted orders still not final ${(drainMs / 1000).toFixed(1)} s after the window`,
   );
+  if (ctx.cancelShare > 0) ctx.log(`  ${rate}/s: cancellations asked, by answer: ${JSON.stringify(stats.cancels)}`);
 
   const costs = await meter.finish(finalAtEnd, durationS, signal);
   const completedInWindow = Math.min(accepted, atGrace.total - base.total);

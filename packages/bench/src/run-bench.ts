@@ -129,6 +129,7 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
       http,
       ordersUrl: urls.ordersUrl,
       orderBody,
+      cancelShare: options.cancelShare,
       cpu: sampler,
       broker,
       postgres: own ? new PostgresActivity(servers.postgresUrl, namespace) : undefined,

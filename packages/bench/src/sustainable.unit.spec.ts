@@ -70,6 +70,7 @@ const stats = (overrides: Partial<SendStats>): SendStats => ({
   skipped: 0,
   lagMaxMs: 0,
   postLatencies: [],
+  cancels: {},
   ...overrides,
 });
 
