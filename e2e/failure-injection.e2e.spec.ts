@@ -18,7 +18,8 @@ const ORDERS_PER_SECOND = Number(process.env.CHAOS_ORDERS_PER_SECOND ?? 4);
 const t0 = Date.now();
 const progress = (line: string) => console.log(`[chaos +${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}`);
 
-type Intent = 'ships' | 'out-of-stock' | 'payment-rejected' | 'scarce';
+/** `cancelled`: an order its customer asks to cancel right after placing it (ADR 9). */
+type Intent = 'ships' | 'out-of-stock' | 'payment-rejected' | 'scarce' | 'cancelled';
 
 interface Accepted {
   id: string;
@@ -33,6 +34,7 @@ function pick<T>(items: readonly T[]): T {
 function orderFor(intent: Intent) {
   switch (intent) {
     case 'ships':
+    case 'cancelled':
       return orderRequest([
         {
           sku: pick(['CAMISETA-BASICA-P', 'CAMISETA-BASICA-M', 'MEIA-ALGODAO-KIT3']),
@@ -117,12 +119,28 @@ describe('failure injection: the store under kills, restarts, duplicates and poi
           try {
             const { status, order } = await client.placeOrder(body, { 'idempotency-key': key });
             if (status === 201) accepted.push({ id: order.id, intent, items: body.items });
+            if (status === 201 && intent === 'cancelled') await cancel(order.id, deadline);
             return;
           } catch {
             if (Date.now() > deadline) return;
             counts.postRetries++;
             await new Promise((resolve) => setTimeout(resolve, 250));
           }
+        }
+      }
+
+      /** Asks to cancel, retrying through network errors: a repeated request changes nothing. */
+      async function cancel(orderId: string, deadline: number): Promise<void> {
+        for (;;) {
+          try {
+            const { status } = await client.cancel(orderId);
+            if ([200, 202, 409].includes(status)) return;
+          } catch {
+            // Orders is being killed or restarted: ask again
+          }
+          if (Date.now() > deadline) return;
+          counts.postRetries++;
+          await new Promise((resolve) => setTimeout(resolve, 250));
         }
       }
 
@@ -204,7 +222,16 @@ describe('failure injection: the store under kills, restarts, duplicates and poi
 
       // --- the steady stream of orders, open loop ---
       const inFlight: Array<Promise<void>> = [];
-      const intents: Intent[] = ['ships', 'ships', 'ships', 'ships', 'out-of-stock', 'payment-rejected', 'scarce'];
+      const intents: Intent[] = [
+        'ships',
+        'ships',
+        'ships',
+        'ships',
+        'out-of-stock',
+        'payment-rejected',
+        'scarce',
+        'cancelled',
+      ];
       for (let n = 0; Date.now() - started < DRIVE_MS; n++) {
         inFlight.push(place(pick(intents)));
         const next = started + ((n + 1) * 1000) / ORDERS_PER_SECOND;
@@ -231,6 +258,9 @@ describe('failure injection: the store under kills, restarts, duplicates and poi
         if (order.intent === 'payment-rejected')
           expect(final).toMatchObject({ status: 'CANCELLED', cancellationReason: 'PAYMENT_REJECTED' });
         if (order.intent === 'ships') expect(final.status).toBe('SHIPPED');
+        // cancelled in time, or shipped first and the cancellation refused: never anything else
+        if (order.intent === 'cancelled' && final.status !== 'SHIPPED')
+          expect(final).toMatchObject({ status: 'CANCELLED', cancellationReason: 'CUSTOMER_CANCELLED' });
       }
 
       // stock = initial − shipped, for every SKU (no oversell, no leak)
@@ -249,25 +279,58 @@ describe('failure injection: the store under kills, restarts, duplicates and poi
         settled.filter((o) => o.status === 'SHIPPED' && o.lines.some((l) => l.sku === 'BONE-EDICAO-LIMITADA')).length,
       ).toBeLessThanOrEqual(10);
 
+      // a customer's cancellation is over once Payments settled it, or Logistics refused it
+      const stepped = (o: OrderView, type: string) => o.timeline.some((step) => step.type === type);
+      const finals = await Promise.all(
+        settled.map((o) =>
+          waitFor(
+            `cancellation of ${o.id} settled`,
+            async () => {
+              const now = await client.order(o.id);
+              if (now.cancellationReason === 'CUSTOMER_CANCELLED')
+                return stepped(now, 'PagamentoEstornado') || stepped(now, 'PagamentoCancelado') ? now : undefined;
+              if (now.cancellationRequestedAt && now.status === 'SHIPPED')
+                return stepped(now, 'CancelamentoRecusado') ? now : undefined;
+              return now;
+            },
+            { timeoutMs: 120_000 },
+          ),
+        ),
+      );
+
       // exactly one payment per order that reached payment
+      const approved = new Set<string>();
       const paymentsUrl = store.service('payments').url;
       let payments = 0;
-      for (const order of settled) {
+      for (const order of finals) {
         const list = (await (await fetch(`${paymentsUrl}/payments?orderId=${order.id}`)).json()) as Array<{
           status: string;
+          refundedAt: string | null;
         }>;
         payments += list.length;
-        const expected = order.status === 'SHIPPED' || order.cancellationReason === 'PAYMENT_REJECTED' ? 1 : 0;
+        // A customer's cancellation either beat the charge (none) or was refunded (one, refunded once).
+        const charged = list.some((p) => p.status === 'APPROVED');
+        if (charged) approved.add(order.id);
+        const expected =
+          order.status === 'SHIPPED' || order.cancellationReason === 'PAYMENT_REJECTED' || charged ? 1 : 0;
         expect({ order: order.id, payments: list.length }).toEqual({ order: order.id, payments: expected });
+        const refunded = order.cancellationReason === 'CUSTOMER_CANCELLED' && charged;
+        expect({ order: order.id, refunded: list.some((p) => p.refundedAt !== null) }).toEqual({
+          order: order.id,
+          refunded,
+        });
       }
 
       // exactly one e-mail per (order, notice), and the right notices
       const expectedNotices = (o: OrderView) =>
-        o.status === 'SHIPPED' ? ['paid', 'received', 'shipped'] : ['cancelled', 'received'];
+        (o.status === 'SHIPPED'
+          ? ['paid', 'received', 'shipped', ...(stepped(o, 'CancelamentoRecusado') ? ['cancellation_refused'] : [])]
+          : ['cancelled', 'received', ...(approved.has(o.id) ? ['paid'] : [])]
+        ).sort();
       await waitFor(
         'every e-mail sent',
         () =>
-          settled.every((o) => {
+          finals.every((o) => {
             const notices = new Set(
               store
                 .mailSink!.messages()
@@ -280,7 +343,7 @@ describe('failure injection: the store under kills, restarts, duplicates and poi
       );
       const mails = store.mailSink!.messages();
       let resent = 0;
-      for (const order of settled) {
+      for (const order of finals) {
         const mine = mails.filter((m) => m.headers['x-loja-order-id'] === order.id);
         const distinct = new Map(mine.map((m) => [m.messageId, m.headers['x-loja-notice']]));
         resent += mine.length - distinct.size;
@@ -343,6 +406,8 @@ describe('failure injection: the store under kills, restarts, duplicates and poi
         ['poison messages published', counts.poisonMessages],
         ['messages in DLQs', [...dlqContents.values()].reduce((s, l) => s + l.length, 0)],
         ['payments recorded', payments],
+        ['customer cancellations accepted', finals.filter((o) => o.cancellationReason === 'CUSTOMER_CANCELLED').length],
+        ['customer cancellations refused', finals.filter((o) => stepped(o, 'CancelamentoRecusado')).length],
         ['e-mails sent', mails.length],
         ['  of which resent copies (same Message-ID)', resent],
       ];
