@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import {
+  CancelamentoAceito,
+  CancelamentoRecusado,
   createEvent,
   EstoqueIndisponivel,
   EstoqueLiberado,
@@ -738,6 +740,89 @@ describe('orders on real PostgreSQL and RabbitMQ', () => {
     });
   });
 
+  describe('POST /orders/:id/cancel', () => {
+    const cancel = (id: string, body?: Json) =>
+      fetch(`${baseUrl}/orders/${id}/cancel`, {
+        method: 'POST',
+        ...(body && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      });
+    const accepted = (orderId: string) =>
+      sagaEvent(CancelamentoAceito, 'logistics', { orderId, stoppedShipmentId: null });
+
+    /** An order moved to `status` by the saga events that lead there. */
+    async function orderIn(status: 'PENDING' | 'STOCK_RESERVED' | 'PAID' | 'IN_PREPARATION' | 'SHIPPED') {
+      const { id } = await placeOrder();
+      const path = [events.reserved, events.paid, events.preparing, events.shipped];
+      const steps = ['PENDING', 'STOCK_RESERVED', 'PAID', 'IN_PREPARATION', 'SHIPPED'].indexOf(status);
+      for (const make of path.slice(0, steps)) {
+        const event = make(id);
+        await probe.publish('loja.events', routingKeyOf(event.type), event);
+      }
+      await waitForTimeline(id, steps + 1);
+      return id;
+    }
+
+    it.each(['PENDING', 'STOCK_RESERVED', 'PAID', 'IN_PREPARATION'] as const)(
+      'accepts a request from %s with 202, once, and cancels the order when Logistics accepts',
+      async (status) => {
+        const id = await orderIn(status);
+        const response = await cancel(id, { reason: 'mudei de ideia' });
+        expect(response.status).toBe(202);
+        const body = (await response.json()) as Json;
+        expect(body).toMatchObject({ id, status, cancellationRequestedAt: expect.any(String) });
+        expect(body.timeline.at(-1)).toMatchObject({ type: 'CancelamentoSolicitado', status });
+        expect((await cancel(id)).status).toBe(202); // asked again: the same answer, no second event
+        await outboxBarrier();
+        const requests = tap.messages.filter(
+          (m) => m.body.type === 'CancelamentoSolicitado' && m.body.data.orderId === id,
+        );
+        expect(requests.map((m) => m.body.data)).toEqual([{ orderId: id, reason: 'mudei de ideia' }]);
+
+        await publish(CancelamentoAceito, accepted(id));
+        await waitFor('PedidoCancelado', () => published(id, 'PedidoCancelado').length === 1);
+        expect(published(id, 'PedidoCancelado')[0]!.body.data).toEqual({ orderId: id, reason: 'CUSTOMER_CANCELLED' });
+        expect(await getOrder(id)).toMatchObject({ status: 'CANCELLED', cancellationReason: 'CUSTOMER_CANCELLED' });
+        const again = await cancel(id);
+        expect(again.status).toBe(200);
+        expect(((await again.json()) as Json).status).toBe('CANCELLED');
+      },
+    );
+
+    it('409 ORDER_ALREADY_SHIPPED once shipped; 404 for an unknown or malformed id; 400 for a bad reason', async () => {
+      const shipped = await orderIn('SHIPPED');
+      const refused = await cancel(shipped);
+      expect(refused.status).toBe(409);
+      expect(((await refused.json()) as Json).code).toBe('ORDER_ALREADY_SHIPPED');
+      expect((await cancel(randomUUID())).status).toBe(404);
+      expect((await cancel('nope')).status).toBe(404);
+      const bad = await cancel(await orderIn('PENDING'), { reason: '', extra: 1 });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as Json).errors.map((e: Json) => e.field).sort()).toEqual(['extra', 'reason']);
+    });
+
+    it('a refusal from Logistics leaves the order SHIPPED and shows on the timeline', async () => {
+      const id = await orderIn('IN_PREPARATION');
+      expect((await cancel(id)).status).toBe(202);
+      await publish(PedidoEnviado, events.shipped(id));
+      const refusal = sagaEvent(CancelamentoRecusado, 'logistics', {
+        orderId: id,
+        reason: 'ALREADY_SHIPPED',
+        trackingCode: 'BR123456789',
+      });
+      await publish(CancelamentoRecusado, refusal);
+      await publish(CancelamentoRecusado, refusal); // a redelivery changes nothing
+      const order = await waitForTimeline(id, 7);
+      expect(order).toMatchObject({ status: 'SHIPPED', cancellationReason: null });
+      expect(order.timeline.map((e: Json) => [e.type, e.status]).slice(-3)).toEqual([
+        ['CancelamentoSolicitado', 'IN_PREPARATION'],
+        ['PedidoEnviado', 'SHIPPED'],
+        ['CancelamentoRecusado', 'SHIPPED'],
+      ]);
+      await outboxBarrier();
+      expect(published(id, 'PedidoCancelado')).toEqual([]);
+    });
+  });
+
   describe('OpenAPI', () => {
     it('serves the document, generated from the zod schemas, and Swagger UI', async () => {
       const { status, body } = await getJson('/docs-json');
@@ -752,6 +837,9 @@ describe('orders on real PostgreSQL and RabbitMQ', () => {
       expect(request.required).toEqual(['customer', 'items', 'shippingAddress', 'payment']);
       expect(request.properties.items).toMatchObject({ minItems: 1, maxItems: 50 });
       expect(body.components.schemas.OrderView.properties.timeline).toBeDefined();
+      const cancel = body.paths['/orders/{id}/cancel'].post;
+      expect(Object.keys(cancel.responses).sort()).toEqual(['200', '202', '400', '404', '409']);
+      expect(body.components.schemas.CancelOrderRequest.properties.reason).toMatchObject({ maxLength: 500 });
 
       const ui = await fetch(`${baseUrl}/docs`);
       expect(ui.status).toBe(200);
