@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { RabbitManagement, withVhost } from '@loja/provisioning';
 import amqp from 'amqplib';
 import type { BrokerCeiling } from './results';
+import { MeasureWindow } from './measure-window';
 import { sleep } from './sleep';
 
 export interface BrokerCeilingOptions {
@@ -21,7 +22,6 @@ const EXCHANGE = 'bench.events';
 const QUEUE = 'bench.ceiling';
 /** Publishers wait while this many messages are queued: the measure is a steady state, not a fill-up. */
 const MAX_BACKLOG = 5_000;
-const WARM_UP_MS = 1_000;
 
 /**
  * RabbitMQ's ceiling for the store's kind of traffic: persistent ~1 KB messages published with
@@ -60,8 +60,7 @@ export async function measureBrokerCeiling(o: BrokerCeilingOptions): Promise<Bro
     });
     await setup.bindQueue(QUEUE, EXCHANGE, 'bench.#');
 
-    let measuring = false;
-    let stopped = false;
+    const measure = new MeasureWindow();
     let publishedTotal = 0;
     let consumedTotal = 0;
     let published = 0;
@@ -75,7 +74,7 @@ export async function measureBrokerCeiling(o: BrokerCeilingOptions): Promise<Bro
         if (!message) return;
         consumer.ack(message);
         consumedTotal++;
-        if (measuring) consumed++;
+        if (measure.measuring) consumed++;
       },
       { noAck: false },
     );
@@ -86,7 +85,7 @@ export async function measureBrokerCeiling(o: BrokerCeilingOptions): Promise<Bro
     const publish = async (index: number) => {
       const channel = await (await open(`bench-ceiling-publisher-${index}`)).createConfirmChannel();
       let seq = 0;
-      while (!stopped) {
+      while (!measure.stopped) {
         if (publishedTotal - consumedTotal > MAX_BACKLOG) {
           await sleep(2);
           continue;
@@ -102,19 +101,14 @@ export async function measureBrokerCeiling(o: BrokerCeilingOptions): Promise<Bro
         }
         await channel.waitForConfirms();
         publishedTotal += confirmBatch;
-        if (measuring) published += confirmBatch;
+        if (measure.measuring) published += confirmBatch;
       }
     };
 
-    const loops = Array.from({ length: publishers }, (_, i) => publish(i));
-    await sleep(WARM_UP_MS);
-    measuring = true;
-    const started = performance.now();
-    await sleep(o.durationS * 1000);
-    measuring = false;
-    const elapsedS = (performance.now() - started) / 1000;
-    stopped = true;
-    await Promise.all(loops);
+    const elapsedS = await measure.run(
+      o.durationS,
+      Array.from({ length: publishers }, (_, i) => publish(i)),
+    );
 
     const result: BrokerCeiling = {
       durationS: o.durationS,

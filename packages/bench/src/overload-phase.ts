@@ -3,7 +3,7 @@ import { FinalStatePoller } from './final-state-poller';
 import { OpenLoopSender } from './open-loop-sender';
 import { summarize } from './percentiles';
 import { PhaseMeter } from './phase-meter';
-import { PROGRESS_EVERY_MS, type PhaseContext } from './rate-phase';
+import { logProgress, type PhaseContext } from './rate-phase';
 import type { OverloadResult, OverloadSegment, RateErrors } from './results';
 import { isSampled, plannedCount, pollBudgetPerSec, sampleStride } from './schedule';
 import { sleep, sleepUntil } from './sleep';
@@ -76,25 +76,12 @@ export async function runOverloadPhase(ctx: PhaseContext, plan: OverloadPlan): P
     timedFinalCounts(http, ctx.ordersUrl, BOUNDARY_COUNT_WITHIN_MS).catch(() => null),
   );
 
-  let progressBusy = false;
-  const progress = setInterval(() => {
-    if (progressBusy) return;
-    progressBusy = true;
-    counts()
-      .then((now) => {
-        const t = Math.round((performance.now() - t0) / 1000);
-        const sent = during.sender.stats.sent + after.sender.stats.sent;
-        const refused = during.sender.stats.refused + after.sender.stats.refused;
-        const inFlight = during.sender.inFlight + after.sender.inFlight;
-        ctx.log(
-          `  overload t=${t}s: sent ${sent}, 201 ${accepted()}, 503 refused ${refused}, in flight ${inFlight}, final ${now.total - base.total}, sampled pending ${pending()}`,
-        );
-      })
-      .catch(() => undefined)
-      .finally(() => {
-        progressBusy = false;
-      });
-  }, PROGRESS_EVERY_MS);
+  const progress = logProgress(ctx, counts, t0, (t, now) => {
+    const sent = during.sender.stats.sent + after.sender.stats.sent;
+    const refused = during.sender.stats.refused + after.sender.stats.refused;
+    const inFlight = during.sender.inFlight + after.sender.inFlight;
+    return `  overload t=${t}s: sent ${sent}, 201 ${accepted()}, 503 refused ${refused}, in flight ${inFlight}, final ${now.total - base.total}, sampled pending ${pending()}`;
+  });
 
   let atSwitchCounts: TimedCounts | null;
   let atEnd: TimedCounts | null;

@@ -1,7 +1,7 @@
 import { withDatabase } from '@loja/provisioning';
 import { Client } from 'pg';
 import type { PostgresCeiling } from './results';
-import { sleep } from './sleep';
+import { MeasureWindow } from './measure-window';
 
 export interface PostgresCeilingOptions {
   /** Admin connection (may create databases). */
@@ -14,7 +14,6 @@ export interface PostgresCeilingOptions {
   log: (line: string) => void;
 }
 
-const WARM_UP_MS = 1_000;
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
@@ -54,12 +53,11 @@ export async function measurePostgresCeiling(o: PostgresCeilingOptions): Promise
       workers.push(client);
     }
 
-    let measuring = false;
-    let stopped = false;
+    const measure = new MeasureWindow();
     let transactions = 0;
     let errors = 0;
     const loop = async (client: Client) => {
-      while (!stopped) {
+      while (!measure.stopped) {
         const id = 1 + Math.floor(Math.random() * rows);
         const delta = Math.floor(Math.random() * 1000) - 500;
         try {
@@ -75,22 +73,14 @@ export async function measurePostgresCeiling(o: PostgresCeilingOptions): Promise
             values: [id, delta],
           });
           await client.query('COMMIT');
-          if (measuring) transactions++;
+          if (measure.measuring) transactions++;
         } catch {
-          if (measuring) errors++;
+          if (measure.measuring) errors++;
           await client.query('ROLLBACK').catch(() => undefined);
         }
       }
     };
-    const loops = workers.map(loop);
-    await sleep(WARM_UP_MS);
-    measuring = true;
-    const started = performance.now();
-    await sleep(o.durationS * 1000);
-    measuring = false;
-    const elapsedS = (performance.now() - started) / 1000;
-    stopped = true;
-    await Promise.all(loops);
+    const elapsedS = await measure.run(o.durationS, workers.map(loop));
 
     const result: PostgresCeiling = {
       durationS: o.durationS,

@@ -1,39 +1,53 @@
-import type { BrokerCounters } from './broker-counters';
-import type { ConsumerActivity } from './consumer-activity';
-import type { CpuSampler } from './cpu-sampler';
 import { finalCounts, finalCountsRetrying, type FinalCounts } from './final-counts';
 import { FinalStatePoller } from './final-state-poller';
 import type { HttpClient } from './http-client';
 import { OpenLoopSender } from './open-loop-sender';
 import { summarize } from './percentiles';
-import { PhaseMeter } from './phase-meter';
-import type { PostgresActivity } from './postgres-activity';
-import type { RateResult, SustainabilityCriteria, UnitCosts } from './results';
+import { PhaseMeter, type MeterSources } from './phase-meter';
+import type { RateResult, SustainabilityCriteria } from './results';
 import { isSampled, plannedCount, pollBudgetPerSec, sampleStride } from './schedule';
 import { sleep, sleepUntil } from './sleep';
 import { judgeRate, rateErrors } from './sustainable';
 
-export interface PhaseContext {
+/** What a phase runs with: the store to send to, and where its counters come from (PhaseMeter's). */
+export interface PhaseContext extends MeterSources {
   http: HttpClient;
   ordersUrl: string;
   /** The POST /orders body, serialised once. */
   orderBody: string;
   /** Share of accepted orders to cancel right away (--cancel-share). */
   cancelShare: number;
-  cpu: CpuSampler;
-  broker: BrokerCounters | undefined;
-  postgres: PostgresActivity | undefined;
-  consumers: ConsumerActivity | undefined;
-  /** E-mails the bench's mail sink accepted so far; undefined without one. */
-  mail: (() => Promise<number | undefined>) | undefined;
-  unitCosts: UnitCosts;
   maxSamples: number;
   criteria: SustainabilityCriteria;
   log: (line: string) => void;
   signal: AbortSignal;
 }
 
-export const PROGRESS_EVERY_MS = 2_000;
+const PROGRESS_EVERY_MS = 2_000;
+
+/**
+ * Logs `line(seconds since t0, the store's final counts)` every PROGRESS_EVERY_MS while a phase runs;
+ * a tick is skipped while the previous count is still out, and a failed count logs nothing. Returns
+ * the interval, for clearInterval.
+ */
+export function logProgress(
+  ctx: PhaseContext,
+  counts: () => Promise<FinalCounts>,
+  t0: number,
+  line: (t: number, now: FinalCounts) => string,
+): NodeJS.Timeout {
+  let busy = false;
+  return setInterval(() => {
+    if (busy) return;
+    busy = true;
+    counts()
+      .then((now) => ctx.log(line(Math.round((performance.now() - t0) / 1000), now)))
+      .catch(() => undefined)
+      .finally(() => {
+        busy = false;
+      });
+  }, PROGRESS_EVERY_MS);
+}
 
 /**
  * One rate: sends rate × duration orders open-loop, follows a sample to their final state, then waits
@@ -76,22 +90,13 @@ export async function runRatePhase(
   const t0 = performance.now();
   poller.start();
 
-  let progressBusy = false;
-  const progress = setInterval(() => {
-    if (progressBusy) return;
-    progressBusy = true;
-    counts()
-      .then((now) => {
-        const t = Math.round((performance.now() - t0) / 1000);
-        ctx.log(
-          `  ${rate}/s t=${t}s: sent ${stats.sent}, 201 ${stats.accepted}, in flight ${sender.inFlight}, final ${now.total - base.total}, sampled pending ${poller.pending}`,
-        );
-      })
-      .catch(() => undefined)
-      .finally(() => {
-        progressBusy = false;
-      });
-  }, PROGRESS_EVERY_MS);
+  const progress = logProgress(
+    ctx,
+    counts,
+    t0,
+    (t, now) =>
+      `  ${rate}/s t=${t}s: sent ${stats.sent}, 201 ${stats.accepted}, in flight ${sender.inFlight}, final ${now.total - base.total}, sampled pending ${poller.pending}`,
+  );
 
   let atGrace: FinalCounts;
   let latest: FinalCounts;

@@ -118,13 +118,17 @@ export interface ProcessCpu {
   msPerOrder: number | null;
 }
 
-export interface RateResult {
+/** What a send window offered and how much of it the store took: a rate's, or an overload segment's. */
+export interface OfferedLoad {
   offeredRate: number;
   durationS: number;
   planned: number;
   sent: number;
   accepted: number;
   acceptedPerSec: number;
+}
+
+export interface RateResult extends OfferedLoad {
   /** Orders of this phase final within the window plus the grace period. */
   completedInWindow: number;
   completedPerSec: number;
@@ -211,13 +215,7 @@ export interface OverloadResult {
   reasons: string[];
 }
 
-export interface OverloadSegment {
-  offeredRate: number;
-  durationS: number;
-  planned: number;
-  sent: number;
-  accepted: number;
-  acceptedPerSec: number;
+export interface OverloadSegment extends OfferedLoad {
   /**
    * Orders that became final per second while this segment was sent (any order: the store's throughput);
    * null when Orders did not answer the count at one of its ends.
