@@ -1,3 +1,4 @@
+import { SAMPLE_CUSTOMER, SAMPLE_PAYMENT, sampleOrderRequest } from '@loja/contracts/samples';
 import { waitFor } from '@loja/messaging/testing';
 
 /** What a user of the store does over HTTP, as small typed helpers for the end-to-end tests. */
@@ -17,22 +18,10 @@ export const FINAL_STATUSES = ['SHIPPED', 'CANCELLED'];
 
 export function orderRequest(
   items: Array<{ sku: string; quantity: number }>,
-  cardToken = 'tok_visa',
-  email = 'ana@example.com',
+  cardToken = SAMPLE_PAYMENT.cardToken,
+  email = SAMPLE_CUSTOMER.email,
 ) {
-  return {
-    customer: { id: 'c-1', name: 'Ana Souza', email },
-    items,
-    shippingAddress: {
-      street: 'Rua Augusta',
-      number: '100',
-      city: 'São Paulo',
-      state: 'SP',
-      postalCode: '01305-000',
-      country: 'BR',
-    },
-    payment: { method: 'card', cardToken },
-  };
+  return sampleOrderRequest({ customer: { ...SAMPLE_CUSTOMER, email }, items, payment: { method: 'card', cardToken } });
 }
 
 export class StoreClient {

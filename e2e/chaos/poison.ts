@@ -1,5 +1,5 @@
 import { createEvent, CONSUMER_QUEUES, PedidoCriado, routingKeysOf, type ConsumerQueueName } from '@loja/contracts';
-import { randomUUID } from 'node:crypto';
+import { sampleData } from '@loja/contracts/samples';
 
 /** A message that can never be handled, and where the store must put it. */
 export interface Poison {
@@ -18,20 +18,7 @@ const dlqsFor = (routingKey: string) =>
 
 export function makePoison(kind: Poison['kind'], routingKey: string, index: number): Poison {
   const messageId = `poison-${kind}-${index}`;
-  const valid = createEvent(
-    PedidoCriado,
-    {
-      orderId: randomUUID(),
-      customer: { id: 'x', name: 'x', email: 'x@example.com' },
-      lines: [{ sku: 'CAMISETA-BASICA-M', name: 'x', quantity: 1, unitPriceCents: 1 }],
-      totalCents: 1,
-      currency: 'BRL',
-      shippingAddress: { street: 'x', number: '1', city: 'x', state: 'SP', postalCode: '00000-000', country: 'BR' },
-      payment: { method: 'card', cardToken: 'tok_visa' },
-      placedAt: new Date().toISOString(),
-    },
-    { source: 'orders', correlationId: 'poison' },
-  );
+  const valid = createEvent(PedidoCriado, sampleData(PedidoCriado), { source: 'orders', correlationId: 'poison' });
   const bodies: Record<Poison['kind'], () => unknown> = {
     'not-json': () => '{"id": oops',
     'wrong-schema': () => ({ ...valid, data: { ...valid.data, lines: [], totalCents: 'ten' } }),

@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import {
-  createEvent,
-  PagamentoRejeitado,
-  PedidoCancelado,
-  PedidoCriado,
-  type DataOf,
-  type EventDefinition,
-} from '@loja/contracts';
+import { createEvent, PagamentoRejeitado, PedidoCancelado, PedidoCriado, type EventDefinition } from '@loja/contracts';
+import { sampleData } from '@loja/contracts/samples';
 import { declareStoreTopology, EventConsumers } from '@loja/messaging';
 import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
 import { startServiceForTest } from '@loja/service-kit/testing';
@@ -19,23 +13,11 @@ type Tap = Awaited<ReturnType<BrokerProbe['tap']>>;
 
 function pedidoCriado(lines: Array<{ sku: string; quantity: number }>) {
   const orderId = randomUUID();
-  const data: DataOf<typeof PedidoCriado> = {
+  const data = sampleData(PedidoCriado, {
     orderId,
-    customer: { id: 'c-1', name: 'Ana Souza', email: 'ana@example.com' },
     lines: lines.map((l) => ({ ...l, name: l.sku, unitPriceCents: 1000 })),
     totalCents: 1000,
-    currency: 'BRL',
-    shippingAddress: {
-      street: 'Rua A',
-      number: '1',
-      city: 'Recife',
-      state: 'PE',
-      postalCode: '50000-000',
-      country: 'BR',
-    },
-    payment: { method: 'card', cardToken: 'tok_visa' },
-    placedAt: new Date().toISOString(),
-  };
+  });
   return createEvent(PedidoCriado, data, { source: 'orders', correlationId: orderId });
 }
 

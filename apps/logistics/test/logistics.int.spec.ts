@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { createEvent, PagamentoAprovado, PedidoCriado, type DataOf, type EventDefinition } from '@loja/contracts';
+import { createEvent, PagamentoAprovado, PedidoCriado, type EventDefinition } from '@loja/contracts';
+import { SAMPLE_SHIPPING_ADDRESS, sampleData } from '@loja/contracts/samples';
 import { declareStoreTopology } from '@loja/messaging';
 import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
 import { startServiceForTest } from '@loja/service-kit/testing';
@@ -23,27 +24,15 @@ type ShipmentView = {
 
 function pedidoCriado() {
   const orderId = randomUUID();
-  const data: DataOf<typeof PedidoCriado> = {
+  const data = sampleData(PedidoCriado, {
     orderId,
     customer: { id: 'c-7', name: 'Bruno Lima', email: 'bruno@example.com' },
     lines: [
       { sku: 'CAMISETA-BASICA-M', name: 'Camiseta', quantity: 2, unitPriceCents: 4990 },
       { sku: 'MEIA-ALGODAO-KIT3', name: 'Meias', quantity: 1, unitPriceCents: 2990 },
     ],
-    totalCents: 12_970,
-    currency: 'BRL',
-    shippingAddress: {
-      street: 'Avenida Boa Viagem',
-      number: '1000',
-      complement: 'apto 12',
-      city: 'Recife',
-      state: 'PE',
-      postalCode: '51011-000',
-      country: 'BR',
-    },
-    payment: { method: 'card', cardToken: 'tok_visa' },
-    placedAt: new Date().toISOString(),
-  };
+    shippingAddress: { ...SAMPLE_SHIPPING_ADDRESS, complement: 'apto 12' },
+  });
   return createEvent(PedidoCriado, data, { source: 'orders', correlationId: orderId });
 }
 
@@ -152,7 +141,7 @@ describe('logistics on real PostgreSQL and RabbitMQ', () => {
       carrier: 'Correios',
       trackingCode: sent.body.data.trackingCode,
       shippedAt: sent.body.data.shippedAt,
-      shippingAddress: { city: 'Recife' },
+      shippingAddress: { city: SAMPLE_SHIPPING_ADDRESS.city, complement: 'apto 12' },
       lines: [
         { sku: 'CAMISETA-BASICA-M', quantity: 2 },
         { sku: 'MEIA-ALGODAO-KIT3', quantity: 1 },

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { createEvent, PagamentoAprovado, PedidoCriado, type DataOf } from '@loja/contracts';
+import { createEvent, PagamentoAprovado, PedidoCriado } from '@loja/contracts';
+import { sampleData } from '@loja/contracts/samples';
 import { startMailSink, type MailSink } from '@loja/mail-sink';
 import { declareStoreTopology } from '@loja/messaging';
 import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
@@ -19,23 +20,11 @@ interface ConsumerStats {
 
 function pedidoCriado() {
   const orderId = randomUUID();
-  const data: DataOf<typeof PedidoCriado> = {
+  const data = sampleData(PedidoCriado, {
     orderId,
     customer: { id: 'c-3', name: 'Carla Dias', email: `carla.${orderId.slice(0, 8)}@example.com` },
     lines: [{ sku: 'CANECA-LOJA', name: 'Caneca Loja', quantity: 3, unitPriceCents: 3500 }],
-    totalCents: 10500,
-    currency: 'BRL',
-    shippingAddress: {
-      street: 'Avenida Afonso Pena',
-      number: '1000',
-      city: 'Belo Horizonte',
-      state: 'MG',
-      postalCode: '30130-000',
-      country: 'BR',
-    },
-    payment: { method: 'card', cardToken: 'tok_visa' },
-    placedAt: new Date().toISOString(),
-  };
+  });
   return createEvent(PedidoCriado, data, { source: 'orders', correlationId: orderId });
 }
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { createEvent, PedidoCriado, type DataOf } from '@loja/contracts';
+import { createEvent, PedidoCriado } from '@loja/contracts';
+import { sampleData } from '@loja/contracts/samples';
 import { startMailSink, type MailSink, type SinkMessage } from '@loja/mail-sink';
 import { Database, declareStoreTopology } from '@loja/messaging';
 import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
@@ -13,23 +14,11 @@ const QUEUE = 'notifications.email-customer';
 
 function pedidoCriado() {
   const orderId = randomUUID();
-  const data: DataOf<typeof PedidoCriado> = {
+  const data = sampleData(PedidoCriado, {
     orderId,
     customer: { id: 'c-2', name: 'Bruno Lima', email: `bruno.${orderId.slice(0, 8)}@example.com` },
     lines: [{ sku: 'BONE-EDICAO-LIMITADA', name: 'Boné Edição Limitada', quantity: 1, unitPriceCents: 8990 }],
-    totalCents: 8990,
-    currency: 'BRL',
-    shippingAddress: {
-      street: 'Rua da Aurora',
-      number: '5',
-      city: 'Recife',
-      state: 'PE',
-      postalCode: '50050-000',
-      country: 'BR',
-    },
-    payment: { method: 'card', cardToken: 'tok_visa' },
-    placedAt: new Date().toISOString(),
-  };
+  });
   return createEvent(PedidoCriado, data, { source: 'orders', correlationId: orderId });
 }
 

@@ -8,9 +8,9 @@ import {
   PedidoCriado,
   PedidoEnviado,
   type CancellationReason,
-  type DataOf,
   type EventDefinition,
 } from '@loja/contracts';
+import { SAMPLE_CUSTOMER, sampleData } from '@loja/contracts/samples';
 import { startMailSink, type MailSink, type SinkMessage } from '@loja/mail-sink';
 import { Database, declareStoreTopology } from '@loja/messaging';
 import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
@@ -37,26 +37,14 @@ interface ConsumerStats {
 /** A new order of Ana's, with an address of its own so each test reads only its e-mails. */
 function pedidoCriado() {
   const orderId = randomUUID();
-  const data: DataOf<typeof PedidoCriado> = {
+  const data = sampleData(PedidoCriado, {
     orderId,
-    customer: { id: 'c-1', name: 'Ana Souza', email: `ana.${orderId.slice(0, 8)}@example.com` },
+    customer: { ...SAMPLE_CUSTOMER, email: `ana.${orderId.slice(0, 8)}@example.com` },
     lines: [
       { sku: 'CAMISETA-BASICA-M', name: 'Camiseta Básica M', quantity: 2, unitPriceCents: 4990 },
       { sku: 'MEIA-ALGODAO-KIT3', name: 'Meias de Algodão (kit 3)', quantity: 1, unitPriceCents: 2990 },
     ],
-    totalCents: 12970,
-    currency: 'BRL',
-    shippingAddress: {
-      street: 'Rua Augusta',
-      number: '100',
-      city: 'São Paulo',
-      state: 'SP',
-      postalCode: '01305-000',
-      country: 'BR',
-    },
-    payment: { method: 'card', cardToken: 'tok_visa' },
-    placedAt: new Date().toISOString(),
-  };
+  });
   return createEvent(PedidoCriado, data, { source: 'orders', correlationId: orderId });
 }
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { createEvent, EstoqueReservado, PedidoCriado, type DataOf, type EventDefinition } from '@loja/contracts';
+import { createEvent, EstoqueReservado, PedidoCriado, type EventDefinition } from '@loja/contracts';
+import { SAMPLE_CUSTOMER, sampleData } from '@loja/contracts/samples';
 import { declareStoreTopology } from '@loja/messaging';
 import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
 import { startServiceForTest } from '@loja/service-kit/testing';
@@ -22,23 +23,12 @@ const RETRY_ATTEMPTS = 4;
 
 function pedidoCriado(cardToken: string, totalCents = 15_990) {
   const orderId = randomUUID();
-  const data: DataOf<typeof PedidoCriado> = {
+  const data = sampleData(PedidoCriado, {
     orderId,
-    customer: { id: 'c-42', name: 'Ana Souza', email: 'ana@example.com' },
+    customer: { ...SAMPLE_CUSTOMER, id: 'c-42' },
     lines: [{ sku: 'CAMISETA-BASICA-M', name: 'Camiseta', quantity: 1, unitPriceCents: totalCents }],
-    totalCents,
-    currency: 'BRL',
-    shippingAddress: {
-      street: 'Rua A',
-      number: '1',
-      city: 'Recife',
-      state: 'PE',
-      postalCode: '50000-000',
-      country: 'BR',
-    },
     payment: { method: 'card', cardToken },
-    placedAt: new Date().toISOString(),
-  };
+  });
   return createEvent(PedidoCriado, data, { source: 'orders', correlationId: orderId });
 }
 

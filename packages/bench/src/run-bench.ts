@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
+import { SAMPLE_CUSTOMER, sampleOrderRequest } from '@loja/contracts/samples';
 import { RabbitManagement, serverSettingsFromEnv, type Service } from '@loja/provisioning';
 import { dropStore, startStore, type RunningStore } from '@loja/store-runner';
 import type { BenchOptions } from './args';
@@ -306,19 +307,10 @@ function cpuTargets(store: RunningStore | undefined, mailSink: MailSinkProcess |
 
 /** The POST /orders body: one unit of each SKU, a card the simulated gateway approves. */
 export function orderRequest(skus: readonly string[]) {
-  return {
-    customer: { id: 'bench-customer', name: 'Ana Souza', email: 'ana@example.com' },
+  return sampleOrderRequest({
+    customer: { ...SAMPLE_CUSTOMER, id: 'bench-customer' },
     items: skus.map((sku) => ({ sku, quantity: 1 })),
-    shippingAddress: {
-      street: 'Rua Augusta',
-      number: '100',
-      city: 'São Paulo',
-      state: 'SP',
-      postalCode: '01305-000',
-      country: 'BR',
-    },
-    payment: { method: 'card', cardToken: 'tok_visa' },
-  };
+  });
 }
 
 /** Each service's base URL, where its /health reports its consumers' counters. */

@@ -12,76 +12,13 @@ import {
   renderEventJsonSchemas,
   type EventDefinition,
 } from './index';
+import { sampleData } from './samples';
 
 const ORDER = '6f1c2b9e-8d1a-4c55-9b0e-3a1f5e2d7c40';
-const PAYMENT = '0b7e6c1a-2f3d-4e5f-8a9b-1c2d3e4f5a6b';
-const SHIPMENT = '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a';
-
-/** One valid payload per event type: the round trip below covers every event of the contracts. */
-const samples: Record<string, unknown> = {
-  ProdutoAtualizado: {
-    sku: 'TSHIRT-M',
-    name: 'T-shirt M',
-    priceCents: 4990,
-    currency: 'BRL',
-    stockAvailable: 10,
-    revision: 1,
-  },
-  PedidoCriado: {
-    orderId: ORDER,
-    customer: { id: 'c-1', name: 'Ana', email: 'ana@example.com' },
-    lines: [{ sku: 'TSHIRT-M', name: 'T-shirt M', quantity: 2, unitPriceCents: 4990 }],
-    totalCents: 9980,
-    currency: 'BRL',
-    shippingAddress: {
-      street: 'Rua A',
-      number: '1',
-      city: 'Recife',
-      state: 'PE',
-      postalCode: '50000-000',
-      country: 'BR',
-    },
-    payment: { method: 'card', cardToken: 'tok_visa' },
-    placedAt: '2026-01-01T09:59:59.000Z',
-  },
-  EstoqueReservado: { orderId: ORDER, lines: [{ sku: 'TSHIRT-M', quantity: 2 }] },
-  EstoqueIndisponivel: { orderId: ORDER, missing: [{ sku: 'TSHIRT-M', requested: 2, available: 1 }] },
-  PagamentoAprovado: {
-    orderId: ORDER,
-    paymentId: PAYMENT,
-    amountCents: 9980,
-    currency: 'BRL',
-    authorizationCode: 'AUTH-1',
-  },
-  PagamentoRejeitado: {
-    orderId: ORDER,
-    paymentId: PAYMENT,
-    amountCents: 9980,
-    currency: 'BRL',
-    reason: 'CARD_DECLINED',
-  },
-  EstoqueLiberado: { orderId: ORDER, lines: [{ sku: 'TSHIRT-M', quantity: 2 }], reason: 'PAYMENT_REJECTED' },
-  PedidoCancelado: { orderId: ORDER, reason: 'OUT_OF_STOCK' },
-  PedidoEmPreparo: { orderId: ORDER, shipmentId: SHIPMENT },
-  PedidoEnviado: {
-    orderId: ORDER,
-    shipmentId: SHIPMENT,
-    carrier: 'Correios',
-    trackingCode: 'BR123',
-    shippedAt: '2026-01-01T10:00:00.000Z',
-  },
-  CancelamentoSolicitado: { orderId: ORDER, reason: 'comprei o tamanho errado' },
-  CancelamentoAceito: { orderId: ORDER, stoppedShipmentId: SHIPMENT },
-  CancelamentoRecusado: { orderId: ORDER, reason: 'ALREADY_SHIPPED', trackingCode: 'LJ000000014BR' },
-  PagamentoEstornado: {
-    orderId: ORDER,
-    paymentId: PAYMENT,
-    refundId: '3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a99',
-    amountCents: 15_990,
-    currency: 'BRL',
-  },
-  PagamentoCancelado: { orderId: ORDER },
-};
+/** One valid payload per event type (the shared samples): the round trip covers every event of the contracts. */
+const samples: Record<string, unknown> = Object.fromEntries(
+  ALL_EVENTS.map((definition) => [definition.type, sampleData(definition)]),
+);
 
 const fieldsOf = (fn: () => unknown): string[] => {
   try {

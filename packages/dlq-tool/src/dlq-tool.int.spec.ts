@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, EVENTS_EXCHANGE, PedidoCriado, type EventOf } from '@loja/contracts';
+import { sampleData } from '@loja/contracts/samples';
 import { declareStoreTopology, Headers } from '@loja/messaging';
 import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
 import amqp, { type Channel, type ChannelModel, type GetMessage } from 'amqplib';
@@ -18,23 +19,7 @@ function pedidoCriado(): EventOf<typeof PedidoCriado> {
   const orderId = randomUUID();
   return createEvent(
     PedidoCriado,
-    {
-      orderId,
-      customer: { id: 'c-1', name: 'Ana Souza', email: 'ana@example.com' },
-      lines: [{ sku: 'SKU-1', quantity: 2, name: 'Caneca', unitPriceCents: 1000 }],
-      totalCents: 2000,
-      currency: 'BRL',
-      shippingAddress: {
-        street: 'Rua A',
-        number: '1',
-        city: 'Recife',
-        state: 'PE',
-        postalCode: '50000-000',
-        country: 'BR',
-      },
-      payment: { method: 'card', cardToken: 'tok_visa' },
-      placedAt: new Date().toISOString(),
-    },
+    sampleData(PedidoCriado, { orderId, lines: [{ sku: 'SKU-1', quantity: 2, name: 'Caneca', unitPriceCents: 1000 }] }),
     { source: 'orders', correlationId: orderId },
   );
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
 import { createEvent, orderIdOf, PedidoCriado, type DataOf } from '@loja/contracts';
+import { sampleData } from '@loja/contracts/samples';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database, EventConsumers, Headers, OutboxRelay, OutboxService } from '../src';
 import { BrokerProbe, TestNamespace, waitFor } from '../src/testing';
@@ -11,23 +12,7 @@ import { FailurePlan, PrismaService, startTestApp } from './fixtures/test-app';
 const QUEUE = 'test.record-order';
 
 function order(orderId = randomUUID()): DataOf<typeof PedidoCriado> {
-  return {
-    orderId,
-    customer: { id: 'c-1', name: 'Ana Souza', email: 'ana@example.com' },
-    lines: [{ sku: 'TSHIRT-M', name: 'T-shirt M', quantity: 2, unitPriceCents: 4990 }],
-    totalCents: 9980,
-    currency: 'BRL',
-    shippingAddress: {
-      street: 'Rua A',
-      number: '10',
-      city: 'São Paulo',
-      state: 'SP',
-      postalCode: '01000-000',
-      country: 'BR',
-    },
-    payment: { method: 'card', cardToken: 'tok_visa' },
-    placedAt: new Date().toISOString(),
-  };
+  return sampleData(PedidoCriado, { orderId });
 }
 
 describe('messaging: outbox → broker → inbox, on real PostgreSQL and RabbitMQ', () => {

@@ -1,20 +1,9 @@
+import { sampleOrderRequest } from '@loja/contracts/samples';
 import { displayPath } from './paths';
 import type { RunningStore } from './start-store';
 
 /** The order the banner's curl line places: 2 × CAMISETA-BASICA-M from the seeded catalogue. */
-export const SAMPLE_ORDER = {
-  customer: { id: 'c-1', name: 'Ana Souza', email: 'ana@example.com' },
-  items: [{ sku: 'CAMISETA-BASICA-M', quantity: 2 }],
-  shippingAddress: {
-    street: 'Rua Augusta',
-    number: '100',
-    city: 'São Paulo',
-    state: 'SP',
-    postalCode: '01305-000',
-    country: 'BR',
-  },
-  payment: { method: 'card', cardToken: 'tok_visa' },
-} as const;
+export const SAMPLE_ORDER = sampleOrderRequest();
 
 /** A shell command that POSTs the sample order (single quotes: the JSON holds none). */
 export function sampleOrderCurl(ordersUrl: string): string {

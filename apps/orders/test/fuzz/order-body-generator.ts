@@ -1,3 +1,5 @@
+import { SAMPLE_CUSTOMER, sampleOrderRequest } from '@loja/contracts/samples';
+
 /**
  * Generates hostile request bodies for POST /orders from a seed, so a failing case can be replayed:
  * random JSON, valid orders with one field broken (wrong type, boundary number, unicode, huge
@@ -86,17 +88,10 @@ export class OrderBodyGenerator {
 
   validOrder(): Record<string, unknown> {
     return {
-      customer: { id: `c-${this.int(1000)}`, name: 'Ana Souza', email: 'ana@example.com' },
-      items: [{ sku: this.pick(this.skus), quantity: 1 + this.int(3) }],
-      shippingAddress: {
-        street: 'Rua A',
-        number: '1',
-        city: 'Recife',
-        state: 'PE',
-        postalCode: '50000-000',
-        country: 'BR',
-      },
-      payment: { method: 'card', cardToken: 'tok_visa' },
+      ...sampleOrderRequest({
+        customer: { ...SAMPLE_CUSTOMER, id: `c-${this.int(1000)}` },
+        items: [{ sku: this.pick(this.skus), quantity: 1 + this.int(3) }],
+      }),
     };
   }
 
