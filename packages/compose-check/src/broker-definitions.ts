@@ -1,4 +1,11 @@
-import { ALL_EVENTS, CONSUMER_QUEUES, EVENTS_EXCHANGE, routingKeysOf, type ConsumerQueueName } from '@loja/contracts';
+import {
+  ALL_EVENTS,
+  CONSUMER_QUEUES,
+  EVENTS_EXCHANGE,
+  PUBLISHED_EVENTS as CONTRACT_PUBLISHED_EVENTS,
+  routingKeysOf,
+  type ConsumerQueueName,
+} from '@loja/contracts';
 import {
   DEFAULT_QUEUE_MAX_LENGTH,
   REQUEUE_EXCHANGE,
@@ -36,17 +43,8 @@ export const RETRY_DELAYS_MS = defaultRetryDelaysMs();
 /** The exchanges every service declares. */
 export const EXCHANGES = [EVENTS_EXCHANGE, RETRY_EXCHANGE, REQUEUE_EXCHANGE];
 
-/**
- * The events each service publishes (through its outbox). Checked against the services' code: a
- * service publishing anything else would be refused by the broker.
- */
-export const PUBLISHED_EVENTS: Record<Service, readonly string[]> = {
-  orders: ['PedidoCriado', 'PedidoCancelado', 'CancelamentoSolicitado'],
-  inventory: ['ProdutoAtualizado', 'EstoqueReservado', 'EstoqueIndisponivel', 'EstoqueLiberado'],
-  payments: ['PagamentoAprovado', 'PagamentoRejeitado', 'PagamentoEstornado', 'PagamentoCancelado'],
-  logistics: ['PedidoEmPreparo', 'PedidoEnviado', 'CancelamentoAceito', 'CancelamentoRecusado'],
-  notifications: [],
-};
+/** The events each service publishes: the contracts' list, checked against the services' code by the tests. */
+export const PUBLISHED_EVENTS: Record<Service, readonly string[]> = CONTRACT_PUBLISHED_EVENTS;
 
 export const passwordVariable = (user: string) => `RABBITMQ_${user.toUpperCase()}_PASSWORD`;
 export const deadLetterQueue = (queue: string) => `${queue}.dlq`;

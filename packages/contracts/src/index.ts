@@ -36,4 +36,5 @@ export { CancelamentoAceito } from './events/cancelamento-aceito';
 export { CancelamentoRecusado } from './events/cancelamento-recusado';
 export { PagamentoEstornado } from './events/pagamento-estornado';
 export { PagamentoCancelado } from './events/pagamento-cancelado';
-export { CONSUMER_QUEUES, EVENTS_EXCHANGE, routingKeysOf, type ConsumerQueueName } from './topology';
+export { CONSUMER_QUEUES, EVENTS_EXCHANGE, PUBLISHED_EVENTS, routingKeysOf, type ConsumerQueueName } from './topology';
+export { asyncApiDocument, renderAsyncApi, ASYNCAPI_FILE } from './asyncapi';

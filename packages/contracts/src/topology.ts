@@ -1,4 +1,5 @@
 import { ALL_EVENTS } from './catalog';
+import type { ServiceName } from './envelope';
 
 /**
  * Every consumer queue of the store and the events it takes. Services declare their own queues when
@@ -42,6 +43,19 @@ export const CONSUMER_QUEUES = {
 } as const satisfies Record<string, ReadonlyArray<(typeof ALL_EVENTS)[number]['type']>>;
 
 export type ConsumerQueueName = keyof typeof CONSUMER_QUEUES;
+
+/**
+ * The events each service publishes (through its outbox), in one place: compose's broker permissions
+ * and the AsyncAPI document's send operations come from it, and compose-check's tests hold it against
+ * each service's code.
+ */
+export const PUBLISHED_EVENTS = {
+  orders: ['PedidoCriado', 'PedidoCancelado', 'CancelamentoSolicitado'],
+  inventory: ['ProdutoAtualizado', 'EstoqueReservado', 'EstoqueIndisponivel', 'EstoqueLiberado'],
+  payments: ['PagamentoAprovado', 'PagamentoRejeitado', 'PagamentoEstornado', 'PagamentoCancelado'],
+  logistics: ['PedidoEmPreparo', 'PedidoEnviado', 'CancelamentoAceito', 'CancelamentoRecusado'],
+  notifications: [],
+} as const satisfies Record<ServiceName, ReadonlyArray<(typeof ALL_EVENTS)[number]['type']>>;
 
 /** The routing keys a queue is bound with, from the events it takes. */
 export function routingKeysOf(queue: ConsumerQueueName): string[] {

@@ -5,11 +5,16 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkAgainstBaseline, recordBaseline } from './baseline';
 import { describeBreakingChange } from './compatibility';
+import { ASYNCAPI_FILE, renderAsyncApi } from './asyncapi';
 import { JSON_SCHEMA_FILE, renderEventJsonSchemas } from './json-schema';
 
-const target = join(__dirname, '..', JSON_SCHEMA_FILE);
-writeFileSync(target, renderEventJsonSchemas());
-console.log(`wrote ${target}`);
+for (const [file, text] of [
+  [JSON_SCHEMA_FILE, renderEventJsonSchemas()],
+  [ASYNCAPI_FILE, renderAsyncApi()],
+] as const) {
+  writeFileSync(join(__dirname, '..', file), text);
+  console.log(`wrote ${file}`);
+}
 
 const report = checkAgainstBaseline();
 if (report.breaking.length) {

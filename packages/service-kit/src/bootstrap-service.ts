@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import {
   ConsoleLogger,
@@ -36,6 +37,7 @@ export async function createServiceApp(
   });
   app.useBodyParser('json', { limit: settings.bodyLimit ?? '64kb', strict: false });
   translateBodyParserErrors(app);
+  serveAsyncApi(app);
   // The service's codes and their statuses, from its AppModule (provideErrorCodes); missing: boot fails.
   app.useGlobalFilters(new DomainErrorFilter(app.get<symbol, ErrorCodes>(ERROR_CODES)));
   app.enableShutdownHooks();
@@ -68,6 +70,18 @@ class TracedService implements OnApplicationShutdown {
 
 function flushingSpans(module: Type<unknown>): DynamicModule {
   return { module: TracedService, imports: [module] };
+}
+
+/** The store's AsyncAPI document, generated in @loja/contracts; read once, served as it is. */
+const ASYNCAPI_PATH = '/asyncapi.json';
+function serveAsyncApi(app: NestExpressApplication): void {
+  const document = readFileSync(require.resolve('@loja/contracts/schemas/asyncapi.json'), 'utf8');
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get(ASYNCAPI_PATH, (_request: unknown, response: { type(t: string): { send(body: string): void } }) =>
+      response.type('application/json').send(document),
+    );
 }
 
 function logLevels(): Array<'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal'> {
