@@ -8,6 +8,23 @@ export interface BrokerNode {
   sockets_total?: number;
 }
 
+/** A queue's depth and message rates, as the management API reports them (rates are per second). */
+export interface QueueStats {
+  name: string;
+  /** Ready and unacknowledged messages. */
+  messages: number;
+  messagesReady: number;
+  messagesUnacknowledged: number;
+  consumers: number;
+  /** Messages routed into the queue, delivered to consumers, acknowledged; since the queue's start. */
+  published: number;
+  publishRate: number;
+  deliverRate: number;
+  ackRate: number;
+  /** Messages delivered again (after a consumer's connection was lost): a sign of trouble. */
+  redeliverRate: number;
+}
+
 export interface VhostQueueCount {
   vhost: string;
   queues: number;
@@ -60,6 +77,41 @@ export class RabbitManagement {
     return this.request('GET', `/queues/${encodeURIComponent(vhost)}?columns=name,messages,messages_ready,consumers`);
   }
 
+  /**
+   * Depth and rates of every queue of `vhost`, in one request. The broker refreshes them every few
+   * seconds (its collect_statistics_interval, 5 s by default), so polling faster shows nothing new.
+   */
+  async queueStats(vhost: string): Promise<QueueStats[]> {
+    const columns = [
+      'name',
+      'messages',
+      'messages_ready',
+      'messages_unacknowledged',
+      'consumers',
+      'message_stats.publish',
+      'message_stats.publish_details.rate',
+      'message_stats.deliver_get_details.rate',
+      'message_stats.ack_details.rate',
+      'message_stats.redeliver_details.rate',
+    ].join(',');
+    const queues = await this.request<ManagementQueue[]>(
+      'GET',
+      `/queues/${encodeURIComponent(vhost)}?columns=${columns}`,
+    );
+    return queues.map((q) => ({
+      name: q.name,
+      messages: q.messages ?? 0,
+      messagesReady: q.messages_ready ?? 0,
+      messagesUnacknowledged: q.messages_unacknowledged ?? 0,
+      consumers: q.consumers ?? 0,
+      published: q.message_stats?.publish ?? 0,
+      publishRate: q.message_stats?.publish_details?.rate ?? 0,
+      deliverRate: q.message_stats?.deliver_get_details?.rate ?? 0,
+      ackRate: q.message_stats?.ack_details?.rate ?? 0,
+      redeliverRate: q.message_stats?.redeliver_details?.rate ?? 0,
+    }));
+  }
+
   /** The broker's nodes with their file handle and socket counts (absent on brokers that do not report them). */
   async nodes(): Promise<BrokerNode[]> {
     return this.request('GET', '/nodes?columns=name,running,fd_used,fd_total,sockets_used,sockets_total');
@@ -86,4 +138,20 @@ export class RabbitManagement {
   async closeConnection(name: string): Promise<void> {
     await this.request('DELETE', `/connections/${encodeURIComponent(name)}`);
   }
+}
+
+/** A queue as `GET /api/queues/{vhost}` returns it; a fresh queue has no message_stats yet. */
+interface ManagementQueue {
+  name: string;
+  messages?: number;
+  messages_ready?: number;
+  messages_unacknowledged?: number;
+  consumers?: number;
+  message_stats?: {
+    publish?: number;
+    publish_details?: { rate: number };
+    deliver_get_details?: { rate: number };
+    ack_details?: { rate: number };
+    redeliver_details?: { rate: number };
+  };
 }
