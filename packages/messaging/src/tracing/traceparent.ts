@@ -2,16 +2,20 @@ import { createHash, randomBytes } from 'node:crypto';
 import { TraceFlags, type SpanContext } from '@opentelemetry/api';
 
 /**
- * A W3C `traceparent` whose trace id is derived from the correlation id, for messages published while
- * tracing is off: every event of one order still shares a trace id, so a consumer's logs (or a
- * tracing backend fed by another producer) can group the saga without any span being made here.
+ * The trace id of a saga: the correlation id itself when it is a uuid (an order id), else a hash of
+ * it. Messages published while tracing is off carry it, so every event of one order still shares a
+ * trace id without any span being made here.
  */
-export function traceparentFor(correlationId: string): string {
+export function traceIdFor(correlationId: string): string {
   const compact = correlationId.replace(/-/g, '').toLowerCase();
-  const traceId = /^[0-9a-f]{32}$/.test(compact)
+  return /^[0-9a-f]{32}$/.test(compact)
     ? compact
     : createHash('sha256').update(correlationId).digest('hex').slice(0, 32);
-  return `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
+}
+
+/** A W3C `traceparent` in the trace of `correlationId` (traceIdFor), with a span id of its own. */
+export function traceparentFor(correlationId: string): string {
+  return `00-${traceIdFor(correlationId)}-${randomBytes(8).toString('hex')}-01`;
 }
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
