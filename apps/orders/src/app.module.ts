@@ -7,6 +7,8 @@ import { ReplicateProductOnProdutoAtualizado } from './catalog/replicate-product
 import { ORDERS_ERROR_CODES } from './errors';
 import { CancelOrderController } from './orders/cancel-order/cancel-order.http.controller';
 import { CancelOrderService } from './orders/cancel-order/cancel-order.service';
+import { FlowFeed } from './flow/flow-feed.service';
+import { FlowController } from './flow/flow.http.controller';
 import { GetOrderController } from './orders/get-order/get-order.http.controller';
 import { ListOrdersController } from './orders/list-orders/list-orders.http.controller';
 import { OrderRepository } from './orders/order.repository';
@@ -25,6 +27,7 @@ import { PrismaModule } from './prisma/prisma.module';
     GetOrderController,
     CancelOrderController,
     ListProductsController,
+    FlowController,
   ],
   providers: [
     provideErrorCodes(ORDERS_ERROR_CODES),
@@ -36,6 +39,7 @@ import { PrismaModule } from './prisma/prisma.module';
     CancelOrderService,
     TrackOrderService,
     TrackOrderOnSagaEvents,
+    FlowFeed,
   ],
 })
 export class AppModule {}

@@ -14,6 +14,16 @@ const OrdersEnv = z.object({
   /** …or while this many accepted orders are still on their way to a final state (the saga's backlog). */
   ORDERS_MAX_ORDERS_IN_FLIGHT: z.coerce.number().int().positive().default(400),
   ORDERS_ADMISSION_CHECK_INTERVAL_MS: z.coerce.number().int().positive().default(250),
+  /** The flow page reads queue depths and rates here, on the vhost of RABBITMQ_URL. */
+  RABBITMQ_MANAGEMENT_URL: z.url().default('http://guest:guest@127.0.0.1:15672'),
+  RABBITMQ_URL: z.url().default('amqp://guest:guest@127.0.0.1:5672'),
+  /** How often the flow page's feed reads the broker and the timeline (once for every viewer). */
+  FLOW_REFRESH_INTERVAL_MS: z.coerce.number().int().min(250).default(2000),
+  /** A trace's page in the tracing UI, `{traceId}` standing for the trace id; unset, no trace links. */
+  FLOW_TRACE_URL: z
+    .string()
+    .refine((url) => url.includes('{traceId}'), 'must contain {traceId}')
+    .optional(),
 });
 
 export type OrdersConfig = z.infer<typeof OrdersEnv>;

@@ -50,6 +50,20 @@ interface OrderRow {
   timeline: Array<{ type: string; status: OrderStatus; eventId: string; occurredAt: string; recordedAt: string }>;
 }
 
+/** What the flow page reads from Orders' own tables at each refresh. */
+export interface RecentActivity {
+  /** Events per type seen in the last minute, and in the last 10 seconds. */
+  events: Array<{ type: string; lastMinute: number; last10s: number }>;
+  /** The latest orders, newest first. */
+  orders: Array<{
+    id: string;
+    status: OrderStatus;
+    cancellationReason: string | null;
+    createdAt: string;
+    updatedAt: string;
+  }>;
+}
+
 /** A timestamptz inside JSON, written exactly as Date.prototype.toISOString writes it. */
 const isoUtc = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -216,6 +230,43 @@ export class OrderRepository {
         recordedAt: new Date(entry.recordedAt),
       })),
     };
+  }
+
+  /**
+   * The last minute's events by type and the latest orders, in one statement. The timeline holds
+   * every saga event an order received and its PedidoCriado; PedidoCancelado is the entry that
+   * cancelled an order (its transaction wrote the event); ProdutoAtualizado, the replica's products
+   * updated. Bounded whatever the size of the tables: the BRIN index on recorded_at reads only the
+   * last minute's block ranges, the others are index scans of `limit` rows or the small catalogue.
+   */
+  async recentActivity(limit: number): Promise<RecentActivity> {
+    const rows = await this.database.query<RecentActivity>(
+      `WITH recent AS (
+         SELECT type, status, recorded_at > now() - interval '10 seconds' AS latest
+         FROM order_timeline_entry WHERE recorded_at > now() - interval '1 minute'
+       ), counted AS (
+         SELECT type, count(*) AS last_minute, count(*) FILTER (WHERE latest) AS last_10s FROM recent GROUP BY type
+         UNION ALL
+         SELECT 'PedidoCancelado', count(*), count(*) FILTER (WHERE latest) FROM recent
+         WHERE status = 'CANCELLED' AND type IN ('EstoqueIndisponivel', 'PagamentoRejeitado', 'CancelamentoAceito')
+         UNION ALL
+         SELECT 'ProdutoAtualizado', count(*), count(*) FILTER (WHERE updated_at > now() - interval '10 seconds')
+         FROM catalog_product WHERE updated_at > now() - interval '1 minute'
+       ), latest AS (
+         SELECT id, status, cancellation_reason, created_at, updated_at FROM "order"
+         ORDER BY created_at DESC, id DESC LIMIT $1
+       )
+       SELECT
+         (SELECT COALESCE(json_agg(json_build_object('type', type, 'lastMinute', last_minute, 'last10s', last_10s)), '[]')
+          FROM counted WHERE last_minute > 0) AS events,
+         (SELECT COALESCE(json_agg(json_build_object('id', id, 'status', status, 'cancellationReason', cancellation_reason,
+                                                     'createdAt', ${isoUtc('created_at')},
+                                                     'updatedAt', ${isoUtc('updated_at')})
+                                   ORDER BY created_at DESC, id DESC), '[]')
+          FROM latest) AS orders`,
+      [limit],
+    );
+    return rows[0]!;
   }
 
   /** A page of orders, newest first, and the total, from one snapshot. */

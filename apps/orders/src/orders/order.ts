@@ -106,6 +106,11 @@ export function sagaFactOf(event: SagaEvent): SagaFact {
   }
 }
 
+/** SHIPPED and CANCELLED: no event moves the order any more. */
+export function isFinal(status: OrderStatus): boolean {
+  return status === 'SHIPPED' || status === 'CANCELLED';
+}
+
 /** Whether an order in `from` may move to `to` (to CANCELLED: for `reason`). */
 export function canMoveTo(from: OrderStatus, to: OrderStatus, reason?: CancellationReason): boolean {
   if (from === 'CANCELLED') return false;
