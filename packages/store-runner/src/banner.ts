@@ -20,6 +20,7 @@ export interface BannerExtras {
 export function banner(store: RunningStore, extras: BannerExtras = {}): string {
   const { urls } = store;
   const rows: Array<[string, string | undefined]> = [
+    ['Saga flow (live)', urls.flow],
     ['Orders API', urls.orders],
     ['OpenAPI UI', urls.openApi],
     ['Inventory products', urls.inventory && `${urls.inventory}/products`],
@@ -49,6 +50,7 @@ export function banner(store: RunningStore, extras: BannerExtras = {}): string {
       `  ${sampleOrderCurl(urls.orders)}`,
       'Follow it with the "id" from the answer (status, timeline, tracking code):',
       `  curl -sS ${urls.orders}/orders/<id>`,
+      ...(urls.flow ? [`or watch it move through the saga at ${urls.flow}`] : []),
     );
   }
   if (extras.shippingDelayMs && store.services.logistics) {

@@ -8,6 +8,7 @@ const fullStore = {
     orders: 'http://localhost:3000',
     inventory: 'http://localhost:3001',
     openApi: 'http://localhost:3000/docs',
+    flow: 'http://localhost:3000/flow/',
     rabbitmqUi: 'http://127.0.0.1:15672/#/queues/loja',
     mailUi: 'http://127.0.0.1:8025',
   },
@@ -18,6 +19,7 @@ const fullStore = {
 describe('banner', () => {
   it('prints where to look and a curl line that places the sample order', () => {
     const text = banner(fullStore, { shippingDelayMs: '5000' });
+    expect(text).toContain('Saga flow (live)    http://localhost:3000/flow/');
     expect(text).toContain('Orders API          http://localhost:3000');
     expect(text).toContain('OpenAPI UI          http://localhost:3000/docs');
     expect(text).toContain('Inventory products  http://localhost:3001/products');
@@ -26,6 +28,7 @@ describe('banner', () => {
     expect(text).toContain('.store/loja/logs/<service>.log');
     expect(text).toContain(sampleOrderCurl('http://localhost:3000'));
     expect(text).toContain('curl -sS http://localhost:3000/orders/<id>');
+    expect(text).toContain('or watch it move through the saga at http://localhost:3000/flow/');
   });
 
   it('quotes the body so the shell passes it unchanged: valid JSON, 2 × CAMISETA-BASICA-M', () => {

@@ -34,6 +34,8 @@ export interface StoreUrls {
   notifications?: string;
   /** The Orders API's OpenAPI (Swagger) UI. */
   openApi?: string;
+  /** Orders' live saga page: events between services, queues, orders and their paths. */
+  flow?: string;
   /** The management UI's queue list, filtered on the store's vhost. */
   rabbitmqUi: string;
   /** The in-process mail sink's web page (absent with an external SMTP server). */
@@ -131,6 +133,8 @@ export async function startStore(options: StoreOptions = {}): Promise<RunningSto
             RABBITMQ_URL: rabbitmqUrl,
             PORT: String(port),
             ...(service === 'notifications' && smtpUrl ? { SMTP_URL: smtpUrl } : {}),
+            // The flow page reads queue depths and rates there (on the vhost of RABBITMQ_URL).
+            ...(service === 'orders' ? { RABBITMQ_MANAGEMENT_URL: o.servers.rabbitmqManagementUrl } : {}),
           }),
           logFile: join(o.logDir, `${service}.log`),
           healthTimeoutMs: o.healthTimeoutMs,
@@ -281,7 +285,10 @@ class Store implements RunningStore {
         databaseUrl: databaseUrls.get(service)!,
       };
     }
-    if (urls.orders) urls.openApi = `${urls.orders}/docs`;
+    if (urls.orders) {
+      urls.openApi = `${urls.orders}/docs`;
+      urls.flow = `${urls.orders}/flow/`;
+    }
     this.urls = urls;
     // Services run in process groups of their own: should the launcher die, they must not outlive it.
     process.once('exit', this.killOnExit);
