@@ -15,6 +15,17 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
   || die "Node.js 20.19+ is required, found $(node --version)"
 bash scripts/ensure-servers.sh
 
+step "browser"
+# The flow page's browser test drives Debian's chromium through playwright-core (Playwright's own
+# browser download is not reachable everywhere); install it when it is missing.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing chromium (apt-get)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+    || die "could not install chromium (apt-get install -y chromium): the browser test needs /usr/bin/chromium"
+  [ -x /usr/bin/chromium ] || die "apt-get installed chromium but /usr/bin/chromium is missing"
+fi
+echo "chromium: /usr/bin/chromium"
+
 step "dependencies"
 node scripts/complete-lockfile.mjs --check
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
