@@ -177,15 +177,29 @@ describe('broker definitions (infra/rabbitmq) on a live RabbitMQ', () => {
     ).toMatch(/ACCESS_REFUSED/);
   });
 
-  it('gives the admin user the management UI', async () => {
-    const { user, password } = users.credentials.get('admin')!;
+  /** GET on the management API as one of the loaded users. */
+  async function managementGet(as: string, path: string): Promise<Response> {
+    const { user, password } = users.credentials.get(as)!;
     const url = new URL(ns.settings.rabbitmqManagementUrl);
     url.username = '';
     url.password = '';
-    const response = await fetch(new URL('/api/whoami', url), {
+    return fetch(new URL(`/api${path}`, url), {
       headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
     });
+  }
+
+  it('gives the admin user the management UI', async () => {
+    const response = await managementGet('admin', '/whoami');
     expect(response.status).toBe(200);
     expect(JSON.stringify(await response.json())).toContain('administrator');
+  });
+
+  it("lets orders read its vhost's queue figures for the flow page, and no other vhost's", async () => {
+    const own = await managementGet('orders', `/queues/${encodeURIComponent(ns.name)}?columns=name,messages`);
+    expect(own.status).toBe(200);
+    const names = ((await own.json()) as Array<{ name: string }>).map((q) => q.name);
+    expect(names).toContain('payments.charge-order.dlq');
+    expect((await managementGet('orders', `/queues/${encodeURIComponent(reference.name)}`)).status).not.toBe(200);
+    expect((await managementGet('payments', `/queues/${encodeURIComponent(ns.name)}`)).status).toBe(401);
   });
 });

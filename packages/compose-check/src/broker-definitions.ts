@@ -46,6 +46,12 @@ export const EXCHANGES = [EVENTS_EXCHANGE, RETRY_EXCHANGE, REQUEUE_EXCHANGE];
 /** The events each service publishes: the contracts' list, checked against the services' code by the tests. */
 export const PUBLISHED_EVENTS: Record<Service, readonly string[]> = CONTRACT_PUBLISHED_EVENTS;
 
+/**
+ * Orders serves the flow page, which reads queue depths and rates from the management API: its user
+ * has the `management` tag, which shows it the vhosts it has permissions on (loja) and nothing else.
+ */
+export const FLOW_PAGE_SERVICE: Service = 'orders';
+
 export const passwordVariable = (user: string) => `RABBITMQ_${user.toUpperCase()}_PASSWORD`;
 export const deadLetterQueue = (queue: string) => `${queue}.dlq`;
 
@@ -251,7 +257,11 @@ export function buildDefinitionsTemplate(): DefinitionsTemplate {
   return {
     users: [
       { name: ADMIN_USER, password_env: passwordVariable(ADMIN_USER), tags: ['administrator'] },
-      ...SERVICES.map((service) => ({ name: service, password_env: passwordVariable(service), tags: [] })),
+      ...SERVICES.map((service) => ({
+        name: service,
+        password_env: passwordVariable(service),
+        tags: service === FLOW_PAGE_SERVICE ? ['management'] : [],
+      })),
     ],
     vhosts: [
       {

@@ -42,7 +42,10 @@ describe('RabbitMQ definitions template', () => {
   it('has one user per service and an administrator, and no guest', () => {
     expect(template.users.map((u) => u.name).sort()).toEqual([ADMIN_USER, ...SERVICES].sort());
     expect(template.users.find((u) => u.name === ADMIN_USER)!.tags).toEqual(['administrator']);
-    for (const service of SERVICES) expect(template.users.find((u) => u.name === service)!.tags).toEqual([]);
+    // Only Orders (the flow page) reads the management API, and only what its own vhost shows.
+    for (const service of SERVICES) {
+      expect(template.users.find((u) => u.name === service)!.tags).toEqual(service === 'orders' ? ['management'] : []);
+    }
     expect(JSON.stringify(template)).not.toMatch(/guest/);
     expect(template.vhosts.map((v) => v.name)).toEqual([VHOST]);
     expect(template.users.every((u) => /^RABBITMQ_[A-Z]+_PASSWORD$/.test(u.password_env))).toBe(true);
