@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { createEvent, EstoqueReservado, PedidoCriado, type EventDefinition } from '@loja/contracts';
+import { createEvent, EstoqueReservado, PedidoCancelado, PedidoCriado, type EventDefinition } from '@loja/contracts';
 import { SAMPLE_CUSTOMER, sampleData } from '@loja/contracts/samples';
-import { declareStoreTopology } from '@loja/messaging';
+import { Database, declareStoreTopology } from '@loja/messaging';
 import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
 import { startServiceForTest } from '@loja/service-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,15 @@ function estoqueReservado(order: ReturnType<typeof pedidoCriado>) {
     EstoqueReservado,
     { orderId, lines: [{ sku: 'CAMISETA-BASICA-M', quantity: 1 }] },
     { source: 'inventory', correlationId: orderId, causationId: order.id },
+  );
+}
+
+function customerCancelled(order: ReturnType<typeof pedidoCriado>) {
+  const { orderId } = order.data;
+  return createEvent(
+    PedidoCancelado,
+    { orderId, reason: 'CUSTOMER_CANCELLED' },
+    { source: 'orders', correlationId: orderId, causationId: order.id },
   );
 }
 
@@ -221,6 +230,56 @@ describe('payments on real PostgreSQL and RabbitMQ', () => {
     expect(payments[0]!.status).toBe('APPROVED');
     expect(eventsFor(orderId, 'PagamentoAprovado')).toHaveLength(1);
     expect(eventsFor(orderId, 'PagamentoAprovado')[0]!.body.data.paymentId).toBe(payments[0]!.id);
+  });
+
+  it('a customer cancellation that waits on a charge in progress refunds the charge', async () => {
+    const order = pedidoCriado('tok_visa');
+    const { orderId } = order.data;
+    await publish(PedidoCriado, order);
+    const database = app!.get(Database);
+    await waitFor('payment details recorded', async () =>
+      (await database.query('SELECT 1 FROM payment_intent WHERE order_id = $1::uuid', [orderId])).length > 0
+        ? true
+        : undefined,
+    );
+    const { ChargeOrderService } = await import('../src/payments/charge-order/charge-order.service.js');
+    const { RefundPaymentService } = await import('../src/payments/refund-payment/refund-payment.service.js');
+
+    // The charge holds the order's intent locked, its payment not committed yet...
+    let chargeDecided!: () => void;
+    let commitCharge!: () => void;
+    const decided = new Promise<void>((resolve) => (chargeDecided = resolve));
+    const held = new Promise<void>((resolve) => (commitCharge = resolve));
+    const charge = database.transaction(async (tx) => {
+      await app!.get(ChargeOrderService).execute(tx, estoqueReservado(order));
+      chargeDecided();
+      await held;
+    });
+    await decided;
+    // ...while the cancellation reaches Payments and waits for that lock.
+    const refund = database.transaction((tx) => app!.get(RefundPaymentService).execute(tx, customerCancelled(order)));
+    await waitFor('the cancellation waiting for the intent lock', async () =>
+      (
+        await database.query(
+          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        )
+      ).length > 0
+        ? true
+        : undefined,
+    );
+    commitCharge();
+    await Promise.all([charge, refund]);
+
+    // It sees the charge once it has the lock: the payment is refunded, not left charged.
+    const payments = (await database.query<{ status: string; refunded: boolean }>(
+      'SELECT status::text AS status, refunded_at IS NOT NULL AS refunded FROM payment WHERE order_id = $1::uuid',
+      [orderId],
+    )) as Array<{ status: string; refunded: boolean }>;
+    expect(payments).toEqual([{ status: 'APPROVED', refunded: true }]);
+    await waitFor('PagamentoEstornado published', () =>
+      eventsFor(orderId, 'PagamentoEstornado').length ? true : undefined,
+    );
+    expect(eventsFor(orderId, 'PagamentoCancelado')).toHaveLength(0);
   });
 
   it('GET /payments rejects a bad query with field errors', async () => {

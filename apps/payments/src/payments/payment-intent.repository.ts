@@ -33,11 +33,16 @@ const RECORD_INTENTS = `INSERT INTO payment_intent (order_id, amount_cents, curr
   SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[])
   ON CONFLICT (order_id) DO NOTHING`;
 
-const LOCK_INTENTS = `SELECT i.order_id::text, i.amount_cents, i.currency, i.card_token, i.customer_id,
-    i.cancelled_at IS NOT NULL AS cancelled, p.id::text AS payment_id, p.status::text AS payment_status,
-    p.refunded_at IS NOT NULL AS refunded
-  FROM payment_intent i LEFT JOIN payment p ON p.order_id = i.order_id
-  WHERE i.order_id = ANY($1::uuid[]) ORDER BY i.order_id FOR UPDATE OF i`;
+const LOCK_INTENTS = `SELECT order_id::text, amount_cents, currency, card_token, customer_id,
+    cancelled_at IS NOT NULL AS cancelled
+  FROM payment_intent WHERE order_id = ANY($1::uuid[]) ORDER BY order_id FOR UPDATE`;
+
+// A statement of its own, run once the intents are locked: its snapshot is taken after the lock was
+// granted, so it sees a payment that a concurrent charge committed while this transaction waited. (In
+// the locking statement itself, a join would read payment from the snapshot taken before the wait:
+// a refund racing a charge would find no payment, and never refund it.)
+const PAYMENTS_OF = `SELECT order_id::text, id::text, status::text AS status, refunded_at IS NOT NULL AS refunded
+  FROM payment WHERE order_id = ANY($1::uuid[])`;
 
 const MARK_CANCELLED = 'UPDATE payment_intent SET cancelled_at = now() WHERE order_id = $1::uuid';
 
@@ -48,9 +53,13 @@ interface IntentRow {
   card_token: string;
   customer_id: string;
   cancelled: boolean;
-  payment_id: string | null;
-  payment_status: 'APPROVED' | 'REJECTED' | null;
-  refunded: boolean | null;
+}
+
+interface PaymentRow {
+  order_id: string;
+  id: string;
+  status: 'APPROVED' | 'REJECTED';
+  refunded: boolean;
 }
 
 /**
@@ -89,23 +98,28 @@ export class PaymentIntentRepository {
   }
 
   private async lockMany(tx: SqlTransaction, orderIds: string[]): Promise<Map<string, LockedPaymentIntent>> {
-    const rows = await tx.query<IntentRow>(LOCK_INTENTS, [orderIds]);
+    const intents = await tx.query<IntentRow>(LOCK_INTENTS, [orderIds]);
+    if (intents.length === 0) return new Map();
+    const payments = new Map(
+      (await tx.query<PaymentRow>(PAYMENTS_OF, [intents.map((row) => row.order_id)])).map((row) => [row.order_id, row]),
+    );
     return new Map(
-      rows.map((row) => [
-        row.order_id,
-        {
-          orderId: row.order_id,
-          amountCents: Number(row.amount_cents),
-          currency: row.currency as 'BRL',
-          cardToken: row.card_token,
-          customerId: row.customer_id,
-          charged: row.payment_id !== null,
-          cancelled: row.cancelled,
-          ...(row.payment_id !== null && {
-            payment: { id: row.payment_id, status: row.payment_status!, refunded: row.refunded === true },
-          }),
-        },
-      ]),
+      intents.map((row) => {
+        const payment = payments.get(row.order_id);
+        return [
+          row.order_id,
+          {
+            orderId: row.order_id,
+            amountCents: Number(row.amount_cents),
+            currency: row.currency as 'BRL',
+            cardToken: row.card_token,
+            customerId: row.customer_id,
+            charged: payment !== undefined,
+            cancelled: row.cancelled,
+            ...(payment && { payment: { id: payment.id, status: payment.status, refunded: payment.refunded } }),
+          },
+        ];
+      }),
     );
   }
 
