@@ -1,12 +1,9 @@
-import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { createEvent, ProdutoAtualizado } from '@loja/contracts';
 import { declareStoreTopology } from '@loja/messaging';
-import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
-import { startServiceForTest } from '@loja/service-kit/testing';
+import { BrokerProbe, TestNamespace } from '@loja/messaging/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureApp } from '../src/configure-app';
 import { OrderBodyGenerator } from './fuzz/order-body-generator';
+import { startOrdersAlone } from './orders-alone';
 
 const BODIES = Number(process.env.FUZZ_BODIES ?? 5000);
 // A fixed seed keeps CI reproducible; FUZZ_SEED=<n> explores other bodies.
@@ -21,28 +18,10 @@ describe(`POST /orders under ${BODIES} generated bodies (seed ${SEED}; FUZZ_SEED
   beforeAll(async () => {
     ns = await TestNamespace.create('orders_fuzz');
     await declareStoreTopology(ns.rabbitmqUrl);
-    const databaseUrl = await ns.database('orders', join(__dirname, '..'));
-    ({ app, baseUrl } = await startServiceForTest(async () => (await import('../src/app.module.js')).AppModule, {
-      service: 'orders',
-      defaultPort: 0,
-      configure: configureApp,
-      env: { DATABASE_URL: databaseUrl, RABBITMQ_URL: ns.rabbitmqUrl },
-    }));
     const probe = await BrokerProbe.connect(ns.rabbitmqUrl);
-    for (const [i, sku] of SKUS.entries()) {
-      await probe.publish(
-        'loja.events',
-        ProdutoAtualizado.routingKey,
-        createEvent(
-          ProdutoAtualizado,
-          { sku, name: sku, priceCents: 1000 + i, currency: 'BRL', stockAvailable: 10, revision: 1 },
-          { source: 'inventory', correlationId: sku },
-        ),
-      );
-    }
+    const catalog = SKUS.map((sku, i) => ({ sku, name: sku, priceCents: 1000 + i }));
+    ({ app, baseUrl } = await startOrdersAlone(ns, probe, {}, catalog));
     await probe.close();
-    for (const sku of SKUS)
-      await waitFor(`replica has ${sku}`, async () => (await fetch(`${baseUrl}/products/${sku}`)).ok);
   });
 
   afterAll(async () => {

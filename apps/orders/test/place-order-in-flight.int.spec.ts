@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { createEvent, EstoqueIndisponivel } from '@loja/contracts';
+import { EstoqueIndisponivel } from '@loja/contracts';
 import { declareStoreTopology } from '@loja/messaging';
 import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postOrder, PRODUCT, startOrdersAlone } from './orders-alone';
+import { postOrder, sagaEvents, startOrdersAlone } from './orders-alone';
 
 // Its own file: a tight ORDERS_MAX_ORDERS_IN_FLIGHT for the whole service.
 describe('orders under a saga backlog: 503 while ORDERS_MAX_ORDERS_IN_FLIGHT accepted orders are not final', () => {
@@ -49,15 +49,7 @@ describe('orders under a saga backlog: 503 while ORDERS_MAX_ORDERS_IN_FLIGHT acc
     });
 
     // One order ends (out of stock: CANCELLED): there is room for one more.
-    await probe.publish(
-      'loja.events',
-      EstoqueIndisponivel.routingKey,
-      createEvent(
-        EstoqueIndisponivel,
-        { orderId: accepted[0]!, missing: [{ sku: PRODUCT.sku, requested: 1, available: 0 }] },
-        { source: 'inventory', correlationId: accepted[0]! },
-      ),
-    );
+    await probe.publish('loja.events', EstoqueIndisponivel.routingKey, sagaEvents.unavailable(accepted[0]!));
     await waitFor('an order accepted again', async () => (await postOrder(baseUrl)).status === 201, {
       timeoutMs: 10_000,
     });

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { PedidoEnviado } from '@loja/contracts';
+import { sampleData } from '@loja/contracts/samples';
+import { waitFor } from '@loja/messaging/testing';
+import { describe, expect, it } from 'vitest';
+import { ordersUnderTest, sagaEvents, type Json } from './orders-alone';
+
+/** What the order shows once shipped: the carrier and tracking code of PedidoEnviado. */
+const SHIPPING = (({ carrier, trackingCode }) => ({ carrier, trackingCode }))(sampleData(PedidoEnviado));
+
+describe('tracking an order through the saga', () => {
+  const orders = ordersUnderTest('orders_track');
+
+  it('follows the saga in order up to SHIPPED, with carrier and tracking code', async () => {
+    const { id } = await orders.placeOrder();
+    const steps = [
+      { event: sagaEvents.reserved(id), status: 'STOCK_RESERVED' },
+      { event: sagaEvents.paid(id), status: 'PAID' },
+      { event: sagaEvents.preparing(id), status: 'IN_PREPARATION' },
+      { event: sagaEvents.shipped(id), status: 'SHIPPED' },
+    ];
+    for (const [index, { event, status }] of steps.entries()) {
+      await orders.send(event);
+      const order = await orders.waitForTimeline(id, index + 2);
+      expect(order.status, JSON.stringify(order, null, 1)).toBe(status);
+    }
+    const order = await orders.getOrder(id);
+    expect(order).toMatchObject({ status: 'SHIPPED', ...SHIPPING });
+    expect(order.timeline.map((e: Json) => [e.type, e.status, e.eventId])).toEqual([
+      ['PedidoCriado', 'PENDING', order.timeline[0].eventId],
+      ...steps.map(({ event, status }) => [event.type, status, event.id]),
+    ]);
+  });
+
+  it('never moves backwards on late, out-of-order or duplicated events; records each distinct event once', async () => {
+    const { id } = await orders.placeOrder();
+    const start = Date.now();
+    const at = (seconds: number) => new Date(start + seconds * 1000);
+    const reserved = sagaEvents.reserved(id, at(1));
+    const paid = sagaEvents.paid(id, at(2));
+    const preparing = sagaEvents.preparing(id, at(3));
+    const shipped = sagaEvents.shipped(id, at(4));
+
+    const duplicatesBefore = orders.consumers().stats.duplicates;
+    // shipping news first, then everything that led to it, with redeliveries in between
+    const arrivals = [shipped, preparing, shipped, reserved, paid, reserved];
+    const distinct: string[] = [];
+    for (const event of arrivals) {
+      await orders.send(event);
+      if (!distinct.includes(event.id)) {
+        distinct.push(event.id);
+        const order = await orders.waitForTimeline(id, distinct.length + 1);
+        expect(order.status).toBe('SHIPPED');
+      }
+    }
+    await waitFor('both redeliveries consumed', () => orders.consumers().stats.duplicates >= duplicatesBefore + 2);
+
+    const order = await orders.getOrder(id);
+    expect(order).toMatchObject({ status: 'SHIPPED', ...SHIPPING });
+    // in the order things happened, not the order they arrived in; each event once
+    expect(order.timeline.map((e: Json) => e.type)).toEqual([
+      'PedidoCriado',
+      'EstoqueReservado',
+      'PagamentoAprovado',
+      'PedidoEmPreparo',
+      'PedidoEnviado',
+    ]);
+    expect(order.timeline.slice(1).map((e: Json) => e.eventId)).toEqual([
+      reserved.id,
+      paid.id,
+      preparing.id,
+      shipped.id,
+    ]);
+    expect(order.timeline.slice(1).every((e: Json) => e.status === 'SHIPPED')).toBe(true);
+  });
+
+  it('dead-letters an event for an unknown order after its retries', async () => {
+    const before = await orders.probe.messageCount('orders.track-order.dlq');
+    await orders.send(sagaEvents.reserved(randomUUID()));
+    await waitFor(
+      'event in the DLQ',
+      async () => (await orders.probe.messageCount('orders.track-order.dlq')) === before + 1,
+      { timeoutMs: 30_000 },
+    );
+  });
+});
