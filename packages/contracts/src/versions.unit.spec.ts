@@ -10,25 +10,12 @@ import {
   versionsOf,
   type DataOf,
 } from './index';
+import { sampleData } from './samples';
 
 const ORDER = '6f1c2b9e-8d1a-4c55-9b0e-3a1f5e2d7c40';
 
-const v1Data: DataOf<typeof PedidoCriadoV1> = {
-  orderId: ORDER,
-  customer: { id: 'c-1', name: 'Ana', email: 'ana@example.com' },
-  lines: [{ sku: 'TSHIRT-M', name: 'T-shirt M', quantity: 2, unitPriceCents: 4990 }],
-  totalCents: 9980,
-  currency: 'BRL',
-  shippingAddress: {
-    street: 'Rua A',
-    number: '1',
-    city: 'Recife',
-    state: 'PE',
-    postalCode: '50000-000',
-    country: 'BR',
-  },
-  payment: { method: 'card', cardToken: 'tok_visa' },
-};
+// The sample PedidoCriado as version 1 had it: no placedAt.
+const { placedAt: _, ...v1Data }: DataOf<typeof PedidoCriado> = sampleData(PedidoCriado, { orderId: ORDER });
 const occurredAt = new Date('2026-03-01T12:00:00.000Z');
 const meta = { source: 'orders' as const, correlationId: ORDER, occurredAt };
 

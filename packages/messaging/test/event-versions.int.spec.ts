@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { createEvent, PedidoCriado, PedidoCriadoV1, type DataOf } from '@loja/contracts';
+import { sampleData } from '@loja/contracts/samples';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database, Headers, OutboxService } from '../src';
 import { parsePublishVersions } from '../src/outbox/published-versions';
@@ -10,23 +11,10 @@ import { FailurePlan, startTestApp } from './fixtures/test-app';
 
 const QUEUE = 'test.record-order';
 
+/** The sample PedidoCriado as version 1 had it: no placedAt. */
 function orderV1(orderId = randomUUID()): DataOf<typeof PedidoCriadoV1> {
-  return {
-    orderId,
-    customer: { id: 'c-1', name: 'Ana Souza', email: 'ana@example.com' },
-    lines: [{ sku: 'TSHIRT-M', name: 'T-shirt M', quantity: 1, unitPriceCents: 4990 }],
-    totalCents: 4990,
-    currency: 'BRL',
-    shippingAddress: {
-      street: 'Rua A',
-      number: '10',
-      city: 'Recife',
-      state: 'PE',
-      postalCode: '50000-000',
-      country: 'BR',
-    },
-    payment: { method: 'card', cardToken: 'tok_visa' },
-  };
+  const { placedAt: _, ...v1 } = sampleData(PedidoCriado, { orderId });
+  return v1;
 }
 const orderV2 = (placedAt = '2026-03-01T11:59:00.000Z'): DataOf<typeof PedidoCriado> => ({ ...orderV1(), placedAt });
 
