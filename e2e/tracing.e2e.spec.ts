@@ -26,7 +26,10 @@ describe('one trace per order', () => {
       mailSink: { smtpPort: 0, httpPort: 0 },
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '200' },
       // Delayed: the shipment leaves from the dispatcher, which continues the trace kept in its row.
-      serviceEnv: { logistics: { SHIPPING_DELAY_MS: '300' } },
+      serviceEnv: {
+        logistics: { SHIPPING_DELAY_MS: '300' },
+        orders: { FLOW_TRACE_URL: 'http://jaeger.test/trace/{traceId}' },
+      },
     });
     client = new StoreClient({ orders: store.service('orders').url, inventory: store.service('inventory').url });
     await client.catalogueReplicated();
@@ -58,6 +61,15 @@ describe('one trace per order', () => {
     );
     const traceIds = new Set(ofOrder().map((s) => s.traceId));
     expect([...traceIds]).toEqual([shippedMail.traceId]);
+    // The flow page links the order to this trace in the tracing UI.
+    const path = (await (await fetch(`${store.service('orders').url}/flow/api/orders/${order.id}`)).json()) as {
+      traceId: string;
+      traceUrl: string | null;
+    };
+    expect(path).toMatchObject({
+      traceId: shippedMail.traceId,
+      traceUrl: `http://jaeger.test/trace/${shippedMail.traceId}`,
+    });
 
     // The exporters flush every 200 ms: wait until each step asserted below has arrived.
     const steps = [

@@ -36,4 +36,4 @@ export {
 export { allRetryDelaysMs, retryDelayMs } from './consume/retry-policy';
 export { CoalescingWriter } from './batching/coalescing-writer';
 export { RecurringSweep } from './batching/recurring-sweep';
-export { traceIdFor } from './tracing/traceparent';
+export { parseTraceparent, traceIdFor } from './tracing/traceparent';

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { traceIdFor } from '@loja/messaging';
+import { PedidoCriado } from '@loja/contracts';
+import { OutboxService, parseTraceparent, traceIdFor } from '@loja/messaging';
 import { map, type Observable } from 'rxjs';
 import { z } from 'zod';
 import { ORDERS_CONFIG, type OrdersConfig } from '../config/orders.config';
@@ -19,6 +20,7 @@ export class FlowController {
   constructor(
     private readonly feed: FlowFeed,
     private readonly orders: OrderRepository,
+    private readonly outbox: OutboxService,
     @Inject(ORDERS_CONFIG) private readonly config: OrdersConfig,
   ) {}
 
@@ -41,7 +43,11 @@ export class FlowController {
   async path(@Param('id') id: string): Promise<OrderPath> {
     const order = OrderId.safeParse(id).success ? await this.orders.findById(id) : null;
     if (!order) throw new OrdersError('ORDER_NOT_FOUND', `no order ${id}`);
-    const traceId = traceIdFor(order.id);
+    // With tracing on, the saga's trace is the one the POST started, kept with its PedidoCriado row;
+    // with tracing off (or once the row is gone), every message carries the trace id of its order.
+    const placed = order.timeline.find((entry) => entry.type === PedidoCriado.type);
+    const traceparent = placed ? await this.outbox.traceparentOf(placed.eventId) : null;
+    const traceId = parseTraceparent(traceparent)?.traceId ?? traceIdFor(order.id);
     return orderPath(order, { traceId, traceUrl: traceUrl(this.config.FLOW_TRACE_URL, traceId) }, new Date());
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createEvent, type DataOf, type EventDefinition, type EventOf } from '@loja/contracts';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
+import { RelayPool } from '../sql/database-pools';
 import type { SqlTransaction } from '../sql/sql-transaction';
 import { Tracing } from '../tracing/tracing';
 import type { PublishableEvent } from './publishable-event';
@@ -37,6 +38,7 @@ export class OutboxService {
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     private readonly tracing: Tracing,
+    @Inject(RelayPool) private readonly pool: RelayPool,
   ) {
     this.olderVersions = publicationPlan(options.publishVersions);
   }
@@ -84,6 +86,18 @@ export class OutboxService {
     // Asked again at every add, so it runs after any other before-commit work that adds events.
     tx.beforeCommit(OUTBOX_WRITE, () => this.write(tx));
     return event;
+  }
+
+  /**
+   * The trace an event this service wrote belongs to: the `traceparent` kept with its row (null when
+   * tracing was off, or once retention removed the row). Read outside any transaction.
+   */
+  async traceparentOf(eventId: string): Promise<string | null> {
+    const { rows } = await this.pool.query<{ traceparent: string | null }>(
+      'SELECT traceparent FROM outbox_message WHERE id = $1::uuid',
+      [eventId],
+    );
+    return rows[0]?.traceparent ?? null;
   }
 
   private async write(tx: SqlTransaction): Promise<void> {
