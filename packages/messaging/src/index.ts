@@ -1,5 +1,17 @@
 export { MessagingModule } from './messaging.module';
-export { messagingOptionsFromEnv, type MessagingOptions, type RetryPolicyOptions } from './messaging.options';
+export {
+  messagingOptionsFromEnv,
+  type MessagingOptions,
+  type RetentionOptions,
+  type RetryPolicyOptions,
+} from './messaging.options';
+export {
+  MessageRetention,
+  RETENTION_LOCK,
+  type RetentionRun,
+  type TableRetention,
+} from './retention/message-retention.service';
+export { shortestInboxRetentionMs } from './retention/inbox-window';
 export { OutboxService, type OutboxMetadata } from './outbox/outbox.service';
 export { OutboxRelay } from './outbox/outbox-relay.service';
 export { EventConsumers } from './consume/event-consumers.service';
@@ -33,7 +45,7 @@ export {
   retryQueueArguments,
   type ConsumerQueueLimits,
 } from './topology/queue-arguments';
-export { allRetryDelaysMs, retryDelayMs } from './consume/retry-policy';
+export { allRetryDelaysMs, retryDelayMs, retrySpanMs } from './consume/retry-policy';
 export { CoalescingWriter } from './batching/coalescing-writer';
 export { RecurringSweep } from './batching/recurring-sweep';
 export { parseTraceparent, traceIdFor } from './tracing/traceparent';

@@ -11,6 +11,7 @@ import { HealthController } from './health/health.controller';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options';
 import { OutboxRelay } from './outbox/outbox-relay.service';
 import { OutboxService } from './outbox/outbox.service';
+import { MessageRetention } from './retention/message-retention.service';
 import { Database } from './sql/database';
 import { createRelayPool, createTransactionPool, RelayPool, TransactionPool } from './sql/database-pools';
 import { Tracing } from './tracing/tracing';
@@ -18,7 +19,8 @@ import { Tracing } from './tracing/tracing';
 /**
  * Everything a service needs to take part in the event flow: `Database` for its transactions (and
  * `OutboxService` to publish in them), `@HandleEvent` handlers discovered and consumed with inbox,
- * retry and DLQ, the relay, and `GET /health`. Import it once, in the service's root module.
+ * retry and DLQ, the relay, the retention sweep of messaging's tables, and `GET /health`. Import it
+ * once, in the service's root module.
  */
 @Module({})
 export class MessagingModule implements OnApplicationShutdown {
@@ -51,8 +53,18 @@ export class MessagingModule implements OnApplicationShutdown {
         FailureRouting,
         DeliveryPipeline,
         EventConsumers,
+        MessageRetention,
       ],
-      exports: [Database, OutboxService, OutboxRelay, EventConsumers, AmqpConnection, MESSAGING_OPTIONS, Tracing],
+      exports: [
+        Database,
+        OutboxService,
+        OutboxRelay,
+        EventConsumers,
+        MessageRetention,
+        AmqpConnection,
+        MESSAGING_OPTIONS,
+        Tracing,
+      ],
     };
   }
 

@@ -11,6 +11,18 @@ export interface RetryPolicyOptions {
   maxDelayMs: number;
 }
 
+/** How long handled messages are kept (see MessageRetention and ADR 0011). */
+export interface RetentionOptions {
+  /** Period of the retention sweep (and one at start); 0 turns it off. */
+  intervalMs: number;
+  /** Age, since it was published, past which an outbox row is deleted. Unpublished rows always stay. */
+  outboxRetentionMs: number;
+  /** Age, since it was handled, past which an inbox row is deleted: a duplicate is recognised within it. */
+  inboxRetentionMs: number;
+  /** Most rows one DELETE (one short transaction) removes. */
+  batchSize: number;
+}
+
 export interface MessagingOptions {
   service: ServiceName;
   rabbitmqUrl: string;
@@ -30,12 +42,15 @@ export interface MessagingOptions {
   /** Most messages a consumer queue holds; past it the broker refuses publishes (back-pressure). */
   queueMaxLength: number;
   outbox: { sweepIntervalMs: number; batchSize: number; publishTimeoutMs: number };
+  retention: RetentionOptions;
   /**
    * The version to publish each event in, by type, during a rollout (`PUBLISH_EVENT_VERSIONS`); an
    * event with several versions not listed goes out in its oldest (see publicationPlan).
    */
   publishVersions?: Readonly<Record<string, number>>;
 }
+
+const DAY_MS = 24 * 60 * 60_000;
 
 const intFromEnv = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 
@@ -56,6 +71,10 @@ const MessagingEnv = z.object({
   OUTBOX_SWEEP_INTERVAL_MS: intFromEnv(5000),
   OUTBOX_BATCH_SIZE: intFromEnv(200),
   OUTBOX_PUBLISH_TIMEOUT_MS: intFromEnv(10_000),
+  MESSAGING_RETENTION_INTERVAL_MS: intFromEnv(10 * 60_000),
+  MESSAGING_OUTBOX_RETENTION_MS: intFromEnv(7 * DAY_MS),
+  MESSAGING_INBOX_RETENTION_MS: intFromEnv(7 * DAY_MS),
+  MESSAGING_RETENTION_BATCH_SIZE: z.coerce.number().int().positive().default(1000),
 });
 
 /** Reads the messaging settings from the environment; fails at boot with the names of bad variables. */
@@ -95,6 +114,12 @@ export function messagingOptionsFromEnv(
       sweepIntervalMs: e.OUTBOX_SWEEP_INTERVAL_MS,
       batchSize: e.OUTBOX_BATCH_SIZE,
       publishTimeoutMs: e.OUTBOX_PUBLISH_TIMEOUT_MS,
+    },
+    retention: {
+      intervalMs: e.MESSAGING_RETENTION_INTERVAL_MS,
+      outboxRetentionMs: e.MESSAGING_OUTBOX_RETENTION_MS,
+      inboxRetentionMs: e.MESSAGING_INBOX_RETENTION_MS,
+      batchSize: e.MESSAGING_RETENTION_BATCH_SIZE,
     },
     publishVersions,
   };

@@ -17,3 +17,10 @@ export function allRetryDelaysMs(policy: RetryPolicyOptions): number[] {
 export function hasAttemptsLeft(policy: RetryPolicyOptions, attempt: number): boolean {
   return attempt < policy.attempts;
 }
+
+/** The longest a message spends in the retry queues: the sum of the delays of all its retries. */
+export function retrySpanMs(policy: RetryPolicyOptions): number {
+  let span = 0;
+  for (let attempt = 1; attempt < policy.attempts; attempt++) span += retryDelayMs(policy, attempt);
+  return span;
+}
