@@ -27,13 +27,22 @@ export function orderRequest(
 export class StoreClient {
   constructor(private readonly urls: { orders: string; inventory: string }) {}
 
-  async placeOrder(body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; order: OrderView }> {
+  /** POST /orders; `retryAfterSeconds` is the Retry-After of a 503 (Orders is behind). */
+  async placeOrder(
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; order: OrderView; retryAfterSeconds?: number }> {
     const response = await fetch(`${this.urls.orders}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify(body),
     });
-    return { status: response.status, order: (await response.json()) as OrderView };
+    const retryAfter = response.headers.get('retry-after');
+    return {
+      status: response.status,
+      order: (await response.json()) as OrderView,
+      ...(retryAfter === null ? {} : { retryAfterSeconds: Number(retryAfter) }),
+    };
   }
 
   /** POST /orders/:id/cancel: 202 (requested), 200 (cancelled already), 409 (shipped), 404. */

@@ -17,8 +17,11 @@ export interface StoreOptions {
   ports?: Partial<Record<Service, number>>;
   /** An SMTP server for notifications. Default: SMTP_URL; unset, a mail sink is started in-process. */
   smtpUrl?: string;
-  /** Ports of the in-process mail sink (0 = free). Default: MAIL_SMTP_PORT/MAIL_UI_PORT or 1025/8025. */
-  mailSink?: { smtpPort?: number; httpPort?: number };
+  /**
+   * The in-process mail sink: its ports (0 = free; default MAIL_SMTP_PORT/MAIL_UI_PORT or 1025/8025)
+   * and how many e-mails it keeps (default 1000, the oldest forgotten first).
+   */
+  mailSink?: { smtpPort?: number; httpPort?: number; capacity?: number };
   /** PostgreSQL and RabbitMQ connections. Default: serverSettingsFromEnv(). */
   servers?: ServerSettings;
   /**
@@ -47,7 +50,7 @@ export interface ResolvedStoreOptions {
   services: Service[];
   ports: Record<Service, number>;
   smtpUrl: string | undefined;
-  mailSink: { smtpPort: number; httpPort: number };
+  mailSink: { smtpPort: number; httpPort: number; capacity?: number };
   servers: ServerSettings;
   postgresSocketDir: string;
   env: Record<string, string>;
@@ -98,6 +101,7 @@ export function resolveStoreOptions(options: StoreOptions, env: NodeJS.ProcessEn
     mailSink: {
       smtpPort: options.mailSink?.smtpPort ?? portFromEnv(env, 'MAIL_SMTP_PORT', 1025),
       httpPort: options.mailSink?.httpPort ?? portFromEnv(env, 'MAIL_UI_PORT', 8025),
+      ...(options.mailSink?.capacity !== undefined && { capacity: options.mailSink.capacity }),
     },
     servers: options.servers ?? serverSettingsFromEnv(env),
     postgresSocketDir: options.postgresSocketDir ?? env.POSTGRES_SOCKET_DIR ?? '/var/run/postgresql',
