@@ -229,16 +229,42 @@ describe('messaging: outbox → broker → inbox, on real PostgreSQL and RabbitM
     };
     await app.get(Database).transaction(async (tx) => {
       tx.handling(events);
-      const first = await tx.lockForEvents('test', events[0]!.data.orderId, orderIdOf, lockMany);
+      const rows = () => tx.lockForEvents('test', orderIdOf, lockMany);
+      const first = await rows().lock(events[0]!.data.orderId);
       first!.seen += 1;
-      const again = await tx.lockForEvents('test', events[0]!.data.orderId, orderIdOf, lockMany);
+      const again = await rows().lock(events[0]!.data.orderId);
       expect(again).toEqual({ key: events[0]!.data.orderId, seen: 1 }); // the same row, as changed
-      expect(await tx.lockForEvents('test', events[1]!.data.orderId, orderIdOf, lockMany)).toBeDefined();
+      expect(await rows().lock(events[1]!.data.orderId)).toBeDefined();
       expect(locks).toEqual([events.map((event) => event.data.orderId).sort()]);
       // A row that does not exist is undefined (asked for again, on its own); so is a key no event named.
-      expect(await tx.lockForEvents('test', events[2]!.data.orderId, orderIdOf, lockMany)).toBeUndefined();
-      expect(await tx.lockForEvents('test', 'other', orderIdOf, lockMany)).toEqual({ key: 'other', seen: 0 });
+      expect(await rows().lock(events[2]!.data.orderId)).toBeUndefined();
+      expect(await rows().lock('other')).toEqual({ key: 'other', seen: 0 });
       expect(locks).toHaveLength(3);
+    });
+  });
+
+  it('finds a row the transaction added, before it is written, when the table has none for its key', async () => {
+    const [known, created] = [order(), order()].map((data) =>
+      createEvent(PedidoCriado, data, { source: 'orders', correlationId: data.orderId }),
+    );
+    const locks: string[][] = [];
+    const lockMany = async (keys: string[]) => {
+      locks.push([...keys].sort());
+      const inTable = keys.filter((key) => key === known!.data.orderId);
+      return new Map(inTable.map((key) => [key, { key, from: 'table' }]));
+    };
+    await app.get(Database).transaction(async (tx) => {
+      tx.handling([known!, created!]);
+      const rows = () => tx.lockForEvents('test', orderIdOf, lockMany);
+      const createdId = created!.data.orderId;
+      expect(rows().add(createdId, { key: createdId, from: 'this transaction' })).toBe(true);
+      expect(rows().add(createdId, { key: createdId, from: 'a second add' })).toBe(false); // the first is kept
+      expect(await rows().lock(createdId)).toEqual({ key: createdId, from: 'this transaction' });
+      expect(rows().addedRow(createdId)).toBe(await rows().lock(createdId)); // the same object
+      // A row the table has wins over one added under its key; both came from the one lock of the batch.
+      rows().add(known!.data.orderId, { key: known!.data.orderId, from: 'this transaction' });
+      expect(await rows().lock(known!.data.orderId)).toEqual({ key: known!.data.orderId, from: 'table' });
+      expect(locks[0]).toEqual([known!.data.orderId, createdId].sort());
     });
   });
 

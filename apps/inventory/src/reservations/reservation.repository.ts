@@ -23,6 +23,12 @@ const SET_STATUSES = `UPDATE reservation r SET status = u.status, updated_at = n
   FROM unnest($1::uuid[], $2::reservation_status[]) AS u(order_id, status)
   WHERE r.order_id = u.order_id`;
 
+interface ReservationRow {
+  order_id: string;
+  status: ReservationStatus;
+  lines: RequestedLine[];
+}
+
 /**
  * The only place that reads and writes reservations. Set-based per transaction: its first lock takes
  * the reservations of every order its events are about in one statement; reservations it creates or
@@ -32,21 +38,12 @@ const SET_STATUSES = `UPDATE reservation r SET status = u.status, updated_at = n
 export class ReservationRepository {
   /** The order's reservation, its row locked until the transaction ends; one it created counts too. */
   async lock(tx: SqlTransaction, orderId: string): Promise<Reservation | undefined> {
-    const locked = await tx.lockForEvents('inventory.reservations', orderId, orderIdOf, async (orderIds) => {
-      const rows = await tx.query<{ order_id: string; status: ReservationStatus; lines: RequestedLine[] }>(
-        LOCK_RESERVATIONS,
-        [orderIds],
-      );
-      return new Map(
-        rows.map((row) => [row.order_id, { orderId: row.order_id, status: row.status, lines: row.lines }]),
-      );
-    });
-    return locked ?? this.createdIn(tx).get(orderId);
+    return this.reservations(tx).lock(orderId);
   }
 
   create(tx: SqlTransaction, orderId: string, status: ReservationStatus, lines: RequestedLine[]): void {
     const reservation = { orderId, status, lines };
-    this.createdIn(tx).set(orderId, reservation);
+    this.reservations(tx).add(orderId, reservation);
     tx.writeBeforeCommit(CREATE_RESERVATIONS, reservation, (created) =>
       tx.execute(CREATE_RESERVATIONS, [
         created.map((r) => r.orderId),
@@ -59,15 +56,20 @@ export class ReservationRepository {
   /** Moves a reservation `lock` returned to `status`. */
   setStatus(tx: SqlTransaction, reservation: Reservation, status: ReservationStatus): void {
     reservation.status = status;
-    if (this.createdIn(tx).get(reservation.orderId) === reservation) return; // inserted as it is at COMMIT
+    if (this.reservations(tx).addedRow(reservation.orderId) === reservation) return; // inserted as it is at COMMIT
     tx.writeBeforeCommit(SET_STATUSES, reservation, (changed) => {
       const unique = [...new Set(changed)];
       return tx.execute(SET_STATUSES, [unique.map((r) => r.orderId), unique.map((r) => r.status)]);
     });
   }
 
-  /** The reservations this transaction created, not written yet. */
-  private createdIn(tx: SqlTransaction): Map<string, Reservation> {
-    return tx.local('inventory.reservations.created', () => new Map<string, Reservation>());
+  /** The reservations of this transaction: those it locked, and those it created (not written yet). */
+  private reservations(tx: SqlTransaction) {
+    return tx.lockForEvents('inventory.reservations', orderIdOf, async (orderIds) => {
+      const rows = await tx.query<ReservationRow>(LOCK_RESERVATIONS, [orderIds]);
+      return new Map<string, Reservation>(
+        rows.map((row) => [row.order_id, { orderId: row.order_id, status: row.status, lines: row.lines }]),
+      );
+    });
   }
 }

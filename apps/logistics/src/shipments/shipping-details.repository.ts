@@ -27,6 +27,12 @@ const LOCK_DETAILS = `SELECT d.order_id::text,
     d.cancellation IS NOT DISTINCT FROM 'ACCEPTED' AS cancelled
   FROM shipping_details d WHERE d.order_id = ANY($1::uuid[]) ORDER BY d.order_id FOR UPDATE OF d`;
 
+interface LockedRow {
+  order_id: string;
+  prepared: boolean;
+  cancelled: boolean;
+}
+
 /**
  * The only place that reads and writes shipping details. Set-based per transaction: the details a
  * batch records go in one statement before COMMIT, and its first lock takes the details of every
@@ -36,9 +42,7 @@ const LOCK_DETAILS = `SELECT d.order_id::text,
 export class ShippingDetailsRepository {
   /** Keeps the first details recorded for an order; later ones for the same order change nothing. */
   record(tx: SqlTransaction, details: ShippingDetails): void {
-    const recorded = this.recordedIn(tx);
-    if (recorded.has(details.orderId)) return;
-    recorded.set(details.orderId, { shipmentPrepared: false, cancelled: false });
+    if (!this.details(tx).add(details.orderId, { shipmentPrepared: false, cancelled: false })) return;
     tx.writeBeforeCommit(RECORD_DETAILS, details, (all) =>
       tx.execute(RECORD_DETAILS, [
         all.map((d) => d.orderId),
@@ -54,13 +58,7 @@ export class ShippingDetailsRepository {
    * prepared for it already. Details this transaction recorded count too. Undefined when unknown.
    */
   async lock(tx: SqlTransaction, orderId: string): Promise<LockedShippingDetails | undefined> {
-    const locked = await tx.lockForEvents('logistics.shipping-details', orderId, orderIdOf, async (orderIds) => {
-      const rows = await tx.query<{ order_id: string; prepared: boolean; cancelled: boolean }>(LOCK_DETAILS, [
-        orderIds,
-      ]);
-      return new Map(rows.map((row) => [row.order_id, { shipmentPrepared: row.prepared, cancelled: row.cancelled }]));
-    });
-    return locked ?? this.recordedIn(tx).get(orderId);
+    return this.details(tx).lock(orderId);
   }
 
   /**
@@ -85,8 +83,13 @@ export class ShippingDetailsRepository {
     );
   }
 
-  /** The details this transaction recorded, not written yet. */
-  private recordedIn(tx: SqlTransaction): Map<string, LockedShippingDetails> {
-    return tx.local('logistics.shipping-details.recorded', () => new Map<string, LockedShippingDetails>());
+  /** The details of this transaction: those it locked, and those it recorded (not written yet). */
+  private details(tx: SqlTransaction) {
+    return tx.lockForEvents('logistics.shipping-details', orderIdOf, async (orderIds) => {
+      const rows = await tx.query<LockedRow>(LOCK_DETAILS, [orderIds]);
+      return new Map<string, LockedShippingDetails>(
+        rows.map((row) => [row.order_id, { shipmentPrepared: row.prepared, cancelled: row.cancelled }]),
+      );
+    });
   }
 }

@@ -71,9 +71,7 @@ interface PaymentRow {
 export class PaymentIntentRepository {
   /** Keeps the first intent recorded for an order; a later one for the same order changes nothing. */
   record(tx: SqlTransaction, intent: PaymentIntent): void {
-    const recorded = this.recordedIn(tx);
-    if (recorded.has(intent.orderId)) return;
-    recorded.set(intent.orderId, { ...intent, charged: false, cancelled: false });
+    if (!this.intents(tx).add(intent.orderId, { ...intent, charged: false, cancelled: false })) return;
     tx.writeBeforeCommit(RECORD_INTENTS, intent, (intents) =>
       tx.execute(RECORD_INTENTS, [
         intents.map((i) => i.orderId),
@@ -91,10 +89,12 @@ export class PaymentIntentRepository {
    * whether a payment exists for the order already. An intent this transaction recorded counts too.
    */
   async lock(tx: SqlTransaction, orderId: string): Promise<LockedPaymentIntent | undefined> {
-    const locked = await tx.lockForEvents('payments.intents', orderId, orderIdOf, (orderIds) =>
-      this.lockMany(tx, orderIds),
-    );
-    return locked ?? this.recordedIn(tx).get(orderId);
+    return this.intents(tx).lock(orderId);
+  }
+
+  /** The intents of this transaction: those it locked, and those it recorded (not written yet). */
+  private intents(tx: SqlTransaction) {
+    return tx.lockForEvents('payments.intents', orderIdOf, (orderIds) => this.lockMany(tx, orderIds));
   }
 
   private async lockMany(tx: SqlTransaction, orderIds: string[]): Promise<Map<string, LockedPaymentIntent>> {
@@ -127,10 +127,5 @@ export class PaymentIntentRepository {
   async markCancelled(tx: SqlTransaction, intent: LockedPaymentIntent): Promise<void> {
     await tx.execute(MARK_CANCELLED, [intent.orderId]);
     intent.cancelled = true;
-  }
-
-  /** The intents this transaction recorded, not written yet. */
-  private recordedIn(tx: SqlTransaction): Map<string, LockedPaymentIntent> {
-    return tx.local('payments.intents.recorded', () => new Map<string, LockedPaymentIntent>());
   }
 }

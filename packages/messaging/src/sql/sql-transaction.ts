@@ -2,6 +2,7 @@ import type { AnyEvent } from '@loja/contracts';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import type { PublishableEvent } from '../outbox/publishable-event';
 import type { Tracing } from '../tracing/tracing';
+import { LockedRows } from './locked-rows';
 import { sqlTypes } from './sql-types';
 import type { StatementNames } from './statement-names';
 
@@ -86,7 +87,8 @@ export class SqlTransaction extends SqlClient {
   /**
    * Queues `row` for one write, just before COMMIT, of every row queued under `key`: a batch of events
    * inserts its rows in one statement instead of one each. The transaction cannot read the rows back
-   * before then, so queue only rows nothing in it reads again (or keep them in `local` state too).
+   * before then, so queue only rows nothing in it reads again, or `add` them to the `lockForEvents` rows
+   * the use case reads them from (or keep them in `local` state).
    */
   writeBeforeCommit<Row>(key: string, row: Row, write: (rows: Row[]) => Promise<unknown>): void {
     const rows = this.local<Row[]>(`${key}:rows`, () => []);
@@ -98,30 +100,17 @@ export class SqlTransaction extends SqlClient {
   }
 
   /**
-   * The row for `key`, locked for the rest of the transaction. The first call under `scope` locks the
-   * rows of every event the transaction handles (`keyOf` each, and `key`) with one `lockMany`, which
-   * should lock in key order so two batches never deadlock; later calls find them in memory (the same
-   * object: what the use case changes in it, the next event sees), and lock a key no event named on
-   * their own. Undefined when there is no such row.
+   * The rows under `scope` (a table, as one use case sees it) for this transaction, made on first use:
+   * `lock(key)` takes the row of every event the transaction handles (`keyOf` each) with one `lockMany`,
+   * then finds them in memory; `add(key, row)` makes a row the transaction creates visible to `lock`
+   * before it is written. See `LockedRows`.
    */
-  async lockForEvents<Row>(
+  lockForEvents<Row>(
     scope: string,
-    key: string,
     keyOf: (event: AnyEvent) => string | undefined,
     lockMany: (keys: string[]) => Promise<Map<string, Row>>,
-  ): Promise<Row | undefined> {
-    const locked = this.local<{ rows?: Map<string, Row> }>(`${scope}:locked`, () => ({}));
-    if (!locked.rows) {
-      const keys = new Set([key]);
-      for (const event of this.handled) {
-        const eventKey = keyOf(event);
-        if (eventKey !== undefined) keys.add(eventKey);
-      }
-      locked.rows = await lockMany([...keys]);
-    } else if (!locked.rows.has(key)) {
-      for (const [found, row] of await lockMany([key])) locked.rows.set(found, row);
-    }
-    return locked.rows.get(key);
+  ): LockedRows<Row> {
+    return this.local(`${scope}:locked`, () => new LockedRows<Row>(() => this.handled, keyOf, lockMany));
   }
 
   /** Runs `work` once the transaction has committed; never if it rolls back. */
