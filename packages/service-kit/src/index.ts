@@ -10,3 +10,4 @@ export {
 } from './error-codes';
 export { parseRequest } from './parse-request';
 export { parseEnv } from './parse-env';
+export { MetricsModule, createServiceRegistry, type MetricsOptions } from './metrics/metrics.module';
