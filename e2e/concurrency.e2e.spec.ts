@@ -31,7 +31,7 @@ describe('replicas under contention', () => {
   });
 
   const handledBy = async (url: string) =>
-    ((await (await fetch(`${url}/health`)).json()) as { checks: { consumers: { handled: number } } }).checks.consumers
+    ((await (await fetch(`${url}/health`)).json()) as { details: { consumers: { handled: number } } }).details.consumers
       .handled;
 
   it(

@@ -99,9 +99,9 @@ export class StoreClient {
     const products = (await this.stock()).size;
     await waitFor('catalogue replicated to orders', async () => {
       const health = (await (await fetch(`${this.urls.orders}/health`)).json()) as {
-        checks: { consumers: { handled: number } };
+        details: { consumers: { handled: number } };
       };
-      return health.checks.consumers.handled >= products;
+      return health.details.consumers.handled >= products;
     });
   }
 }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule, messagingOptionsFromEnv } from '@loja/messaging';
-import { provideErrorCodes } from '@loja/service-kit';
+import { MetricsModule, provideErrorCodes } from '@loja/service-kit';
 import { INVENTORY_ERROR_CODES } from './errors';
 import { PrismaModule } from './prisma/prisma.module';
 import { ListProductsController } from './products/list-products/list-products.http.controller';
@@ -19,7 +19,11 @@ import { ReserveStockOnPedidoCriado } from './reservations/reserve-stock/reserve
 import { ReserveStockService } from './reservations/reserve-stock/reserve-stock.service';
 
 @Module({
-  imports: [PrismaModule, MessagingModule.forRoot(messagingOptionsFromEnv({ service: 'inventory' }))],
+  imports: [
+    PrismaModule,
+    MetricsModule.forRoot({ service: 'inventory' }),
+    MessagingModule.forRoot(messagingOptionsFromEnv({ service: 'inventory' })),
+  ],
   controllers: [ListProductsController, RestockProductController],
   providers: [
     provideErrorCodes(INVENTORY_ERROR_CODES),

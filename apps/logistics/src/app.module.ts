@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule, messagingOptionsFromEnv } from '@loja/messaging';
-import { provideErrorCodes } from '@loja/service-kit';
+import { MetricsModule, provideErrorCodes } from '@loja/service-kit';
 import { LOGISTICS_ERROR_CODES } from './errors';
 import { PrismaModule } from './prisma/prisma.module';
 import { DecideCancellationOnCancelamentoSolicitado } from './shipments/decide-cancellation/decide-cancellation.handler';
@@ -15,7 +15,11 @@ import { ShipmentRepository } from './shipments/shipment.repository';
 import { ShippingDetailsRepository } from './shipments/shipping-details.repository';
 
 @Module({
-  imports: [PrismaModule, MessagingModule.forRoot(messagingOptionsFromEnv({ service: 'logistics' }))],
+  imports: [
+    PrismaModule,
+    MetricsModule.forRoot({ service: 'logistics' }),
+    MessagingModule.forRoot(messagingOptionsFromEnv({ service: 'logistics' })),
+  ],
   controllers: [ListShipmentsController],
   providers: [
     provideErrorCodes(LOGISTICS_ERROR_CODES),

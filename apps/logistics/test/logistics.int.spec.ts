@@ -69,7 +69,7 @@ describe('logistics on real PostgreSQL and RabbitMQ', () => {
   const shipmentsOf = async (orderId: string) =>
     (await (await fetch(`${baseUrl}/shipments?orderId=${orderId}`)).json()) as ShipmentView[];
   const stats = async (): Promise<Stats> =>
-    ((await (await fetch(`${baseUrl}/health`)).json()) as { checks: { consumers: Stats } }).checks.consumers;
+    ((await (await fetch(`${baseUrl}/health`)).json()) as { details: { consumers: Stats } }).details.consumers;
 
   /** (Re)starts logistics on the file's database and vhost; the previous instance must be closed. */
   async function startLogistics(env: Record<string, string>) {

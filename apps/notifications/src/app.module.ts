@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule, messagingOptionsFromEnv } from '@loja/messaging';
-import { provideErrorCodes } from '@loja/service-kit';
+import { MetricsModule, provideErrorCodes } from '@loja/service-kit';
 import { NOTIFICATIONS_ERROR_CODES } from './errors';
 import { Mailer } from './mail/mailer.service';
 import { EmailCustomerService } from './notifications/email-customer/email-customer.service';
@@ -18,7 +18,11 @@ import { NoticeDispatcher } from './notifications/send-notices/notice-dispatcher
 import { PrismaModule } from './prisma/prisma.module';
 
 @Module({
-  imports: [PrismaModule, MessagingModule.forRoot(messagingOptionsFromEnv({ service: 'notifications' }))],
+  imports: [
+    PrismaModule,
+    MetricsModule.forRoot({ service: 'notifications' }),
+    MessagingModule.forRoot(messagingOptionsFromEnv({ service: 'notifications' })),
+  ],
   controllers: [ListNotificationsController],
   providers: [
     provideErrorCodes(NOTIFICATIONS_ERROR_CODES),

@@ -52,8 +52,8 @@ describe('notifications handled in batches, and across a restart', () => {
   let databaseUrl: string;
 
   const stats = async (): Promise<ConsumerStats> => {
-    const health = (await (await fetch(`${baseUrl}/health`)).json()) as { checks: { consumers: ConsumerStats } };
-    return health.checks.consumers;
+    const health = (await (await fetch(`${baseUrl}/health`)).json()) as { details: { consumers: ConsumerStats } };
+    return health.details.consumers;
   };
 
   const start = async (env: Record<string, string> = {}) => {

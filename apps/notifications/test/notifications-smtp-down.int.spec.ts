@@ -49,8 +49,8 @@ describe('notifications when the SMTP server is down', () => {
   let sink: MailSink | undefined;
 
   const stats = async (): Promise<ConsumerStats> => {
-    const health = (await (await fetch(`${baseUrl}/health`)).json()) as { checks: { consumers: ConsumerStats } };
-    return health.checks.consumers;
+    const health = (await (await fetch(`${baseUrl}/health`)).json()) as { details: { consumers: ConsumerStats } };
+    return health.details.consumers;
   };
   const listed = async (orderId: string) =>
     (await (await fetch(`${baseUrl}/notifications?orderId=${orderId}`)).json()) as Array<{

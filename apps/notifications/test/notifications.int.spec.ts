@@ -121,8 +121,8 @@ describe('notifications on real PostgreSQL, RabbitMQ and SMTP', () => {
     });
 
   const stats = async (): Promise<ConsumerStats> => {
-    const health = (await (await fetch(`${baseUrl}/health`)).json()) as { checks: { consumers: ConsumerStats } };
-    return health.checks.consumers;
+    const health = (await (await fetch(`${baseUrl}/health`)).json()) as { details: { consumers: ConsumerStats } };
+    return health.details.consumers;
   };
   /** Waits until every message published so far is finished with: handled, a duplicate, or dead-lettered. */
   const settled = () =>

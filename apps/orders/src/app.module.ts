@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule, messagingOptionsFromEnv } from '@loja/messaging';
-import { provideErrorCodes } from '@loja/service-kit';
+import { MetricsModule, provideErrorCodes } from '@loja/service-kit';
 import { CatalogRepository } from './catalog/catalog.repository';
 import { ListProductsController } from './catalog/list-products/list-products.http.controller';
 import { ReplicateProductOnProdutoAtualizado } from './catalog/replicate-product/replicate-product.handler';
@@ -17,10 +17,15 @@ import { PlaceOrderAdmission } from './orders/place-order/place-order-admission.
 import { PlaceOrderService } from './orders/place-order/place-order.service';
 import { TrackOrderOnSagaEvents } from './orders/track-order/track-order.handler';
 import { TrackOrderService } from './orders/track-order/track-order.service';
+import { OrderMetricsService } from './orders/track-order/order-metrics.service';
 import { PrismaModule } from './prisma/prisma.module';
 
 @Module({
-  imports: [PrismaModule, MessagingModule.forRoot(messagingOptionsFromEnv({ service: 'orders' }))],
+  imports: [
+    PrismaModule,
+    MetricsModule.forRoot({ service: 'orders' }),
+    MessagingModule.forRoot(messagingOptionsFromEnv({ service: 'orders' })),
+  ],
   controllers: [
     PlaceOrderController,
     ListOrdersController,
@@ -38,6 +43,7 @@ import { PrismaModule } from './prisma/prisma.module';
     PlaceOrderService,
     CancelOrderService,
     TrackOrderService,
+    OrderMetricsService,
     TrackOrderOnSagaEvents,
     FlowFeed,
   ],

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule, messagingOptionsFromEnv } from '@loja/messaging';
-import { provideErrorCodes } from '@loja/service-kit';
+import { MetricsModule, provideErrorCodes } from '@loja/service-kit';
 import { PAYMENTS_CONFIG, type PaymentsConfig } from './config/payments.config';
 import { PAYMENTS_ERROR_CODES } from './errors';
 import { ChargeOrderOnEstoqueReservado } from './payments/charge-order/charge-order.handler';
@@ -15,7 +15,11 @@ import { RecordPaymentDetailsOnPedidoCriado } from './payments/record-payment-de
 import { PrismaModule } from './prisma/prisma.module';
 
 @Module({
-  imports: [PrismaModule, MessagingModule.forRoot(messagingOptionsFromEnv({ service: 'payments' }))],
+  imports: [
+    PrismaModule,
+    MetricsModule.forRoot({ service: 'payments' }),
+    MessagingModule.forRoot(messagingOptionsFromEnv({ service: 'payments' })),
+  ],
   controllers: [ListPaymentsController],
   providers: [
     provideErrorCodes(PAYMENTS_ERROR_CODES),

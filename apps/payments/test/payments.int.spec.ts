@@ -68,7 +68,7 @@ describe('payments on real PostgreSQL and RabbitMQ', () => {
   const paymentsOf = async (orderId: string) =>
     (await (await fetch(`${baseUrl}/payments?orderId=${orderId}`)).json()) as PaymentView[];
   const stats = async (): Promise<Stats> =>
-    ((await (await fetch(`${baseUrl}/health`)).json()) as { checks: { consumers: Stats } }).checks.consumers;
+    ((await (await fetch(`${baseUrl}/health`)).json()) as { details: { consumers: Stats } }).details.consumers;
   const outcome = (orderId: string) =>
     waitFor(`payment outcome of ${orderId}`, () => {
       const found = outcomesFor(orderId);

@@ -38,7 +38,7 @@ export class ConsumerActivity {
         try {
           // 503 still carries the counters: read the body whatever the status.
           const { body } = await this.http.send('GET', `${url}/health`, { timeoutMs: 5000 });
-          const consumers = (body as { checks?: { consumers?: Partial<ConsumerTotals> } }).checks?.consumers;
+          const consumers = (body as { details?: { consumers?: Partial<ConsumerTotals> } }).details?.consumers;
           if (consumers) totals.set(service, toTotals(consumers));
         } catch {
           // a service that does not answer has no row for this rate

@@ -324,9 +324,9 @@ async function catalogueReplicated(http: HttpClient, ordersUrl: string, inventor
   const deadline = Date.now() + 60_000;
   for (;;) {
     const health = (await http.send('GET', `${ordersUrl}/health`)).body as {
-      checks?: { consumers?: { handled?: number } };
+      details?: { consumers?: { handled?: number } };
     };
-    if ((health.checks?.consumers?.handled ?? 0) >= products) return;
+    if ((health.details?.consumers?.handled ?? 0) >= products) return;
     if (Date.now() > deadline) throw new Error('the catalogue did not reach Orders within 60 s');
     await sleep(200);
   }

@@ -1,6 +1,7 @@
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
 import { Module, type DynamicModule, type OnApplicationShutdown, Inject } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
 import { createAmqpConnection } from './amqp-connection.factory';
 import { ConsumerStats } from './consume/consumer-stats';
 import { DeliveryPipeline } from './consume/delivery-pipeline';
@@ -19,8 +20,9 @@ import { Tracing } from './tracing/tracing';
 /**
  * Everything a service needs to take part in the event flow: `Database` for its transactions (and
  * `OutboxService` to publish in them), `@HandleEvent` handlers discovered and consumed with inbox,
- * retry and DLQ, the relay, the retention sweep of messaging's tables, and `GET /health`. Import it
- * once, in the service's root module.
+ * retry and DLQ, the relay, the retention sweep of messaging's tables, `GET /health` (live, ready), and
+ * their metrics on the application's prom-client `Registry` (service-kit's MetricsModule provides it).
+ * Import it once, in the service's root module.
  */
 @Module({})
 export class MessagingModule implements OnApplicationShutdown {
@@ -34,7 +36,7 @@ export class MessagingModule implements OnApplicationShutdown {
     return {
       module: MessagingModule,
       global: true,
-      imports: [DiscoveryModule],
+      imports: [DiscoveryModule, TerminusModule.forRoot({ errorLogStyle: 'json' })],
       controllers: [HealthController],
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },

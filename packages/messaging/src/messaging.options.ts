@@ -43,6 +43,13 @@ export interface MessagingOptions {
   queueMaxLength: number;
   outbox: { sweepIntervalMs: number; batchSize: number; publishTimeoutMs: number };
   retention: RetentionOptions;
+  /** Readiness thresholds (`GET /health/ready`): past either, the service answers 503. */
+  health: {
+    /** Oldest unpublished outbox event allowed, in ms. */
+    outboxMaxAgeMs: number;
+    /** Most messages allowed waiting in any one of the service's consumer queues. */
+    consumerMaxWaitingMessages: number;
+  };
   /**
    * The version to publish each event in, by type, during a rollout (`PUBLISH_EVENT_VERSIONS`); an
    * event with several versions not listed goes out in its oldest (see publicationPlan).
@@ -75,6 +82,8 @@ const MessagingEnv = z.object({
   MESSAGING_OUTBOX_RETENTION_MS: intFromEnv(7 * DAY_MS),
   MESSAGING_INBOX_RETENTION_MS: intFromEnv(7 * DAY_MS),
   MESSAGING_RETENTION_BATCH_SIZE: z.coerce.number().int().positive().default(1000),
+  HEALTH_OUTBOX_MAX_AGE_MS: intFromEnv(30_000),
+  HEALTH_CONSUMER_MAX_WAITING_MESSAGES: intFromEnv(10_000),
 });
 
 /** Reads the messaging settings from the environment; fails at boot with the names of bad variables. */
@@ -120,6 +129,10 @@ export function messagingOptionsFromEnv(
       outboxRetentionMs: e.MESSAGING_OUTBOX_RETENTION_MS,
       inboxRetentionMs: e.MESSAGING_INBOX_RETENTION_MS,
       batchSize: e.MESSAGING_RETENTION_BATCH_SIZE,
+    },
+    health: {
+      outboxMaxAgeMs: e.HEALTH_OUTBOX_MAX_AGE_MS,
+      consumerMaxWaitingMessages: e.HEALTH_CONSUMER_MAX_WAITING_MESSAGES,
     },
     publishVersions,
   };

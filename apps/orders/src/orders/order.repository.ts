@@ -23,6 +23,9 @@ export interface NewOrder {
 }
 
 /** A saga event as the order's timeline records it. */
+/** An order locked for a saga event: its state, and when it was placed. */
+export type LockedOrder = OrderState & { placedAt: Date };
+
 export interface TimelineEntry {
   type: string;
   eventId: string;
@@ -294,16 +297,17 @@ export class OrderRepository {
    * apply one at a time, in any number of processes), in id order so two transactions never deadlock.
    * One statement for a whole batch of saga events. Orders that do not exist are missing from the map.
    */
-  async lockMany(tx: SqlTransaction, ids: readonly string[]): Promise<Map<string, OrderState>> {
+  async lockMany(tx: SqlTransaction, ids: readonly string[]): Promise<Map<string, LockedOrder>> {
     const rows = await tx.query<{
       id: string;
       status: OrderStatus;
       cancellation_reason: OrderState['cancellationReason'];
       carrier: string | null;
       tracking_code: string | null;
+      created_at: Date;
     }>(
       `SELECT id::text AS id, status::text AS status, cancellation_reason::text AS cancellation_reason, carrier,
-              tracking_code
+              tracking_code, created_at
        FROM "order" WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
       [[...new Set(ids)]],
     );
@@ -315,6 +319,7 @@ export class OrderRepository {
           cancellationReason: row.cancellation_reason,
           carrier: row.carrier,
           trackingCode: row.tracking_code,
+          placedAt: row.created_at,
         },
       ]),
     );

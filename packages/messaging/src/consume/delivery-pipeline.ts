@@ -7,7 +7,7 @@ import { recordInInbox } from '../inbox/inbox';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import { Database } from '../sql/database';
 import type { SqlTransaction } from '../sql/sql-transaction';
-import { ConsumerStats } from './consumer-stats';
+import { ConsumerStats, UNKNOWN_TYPE, type EventTally, type QueueStats } from './consumer-stats';
 import { FailureRouting } from './failure-routing';
 import type { ConsumerQueue, EventHandler } from './handler-registry';
 import { MessageBatcher } from '../batching/message-batcher';
@@ -36,6 +36,8 @@ interface Delivery {
   message: ConsumeMessage;
   event: AnyEvent;
   handler: EventHandler;
+  /** Its queue's counts for its type. */
+  tally: EventTally;
   attempt: number;
   settlement: Settlement;
   context: Record<string, unknown>;
@@ -72,14 +74,16 @@ export class DeliveryPipeline {
 
   /** A function that takes one queue's messages through the pipeline; settles when the outcome is safe. */
   forQueue(queue: ConsumerQueue): (message: ConsumeMessage, settlement: Settlement) => Promise<void> {
+    const stats = this.stats.forQueue(queue.name, queue.handlers.keys());
     const batcher = new MessageBatcher<Delivery>(this.options.batchSize, (deliveries) =>
-      this.handleBatch(queue, deliveries),
+      this.handleBatch(queue, stats, deliveries),
     );
-    return (message, settlement) => this.take(queue, batcher, message, settlement);
+    return (message, settlement) => this.take(queue, stats, batcher, message, settlement);
   }
 
   private async take(
     queue: ConsumerQueue,
+    stats: QueueStats,
     batcher: MessageBatcher<Delivery>,
     message: ConsumeMessage,
     settlement: Settlement,
@@ -92,7 +96,7 @@ export class DeliveryPipeline {
       if (!(error instanceof InvalidEventError)) throw error;
       return this.route(settlement, async () => {
         await this.failures.deadLetter(queue.name, message, error.reason, error, attempt);
-        this.stats.deadLettered++;
+        stats.of(UNKNOWN_TYPE).deadLetteredFor(error.reason);
       });
     }
     const context = { queue: queue.name, eventId: event.id, type: event.type, orderId: event.correlationId, attempt };
@@ -103,23 +107,24 @@ export class DeliveryPipeline {
       attempt,
     );
     if (span) settlement = endingSpan(settlement, span);
+    const tally = stats.of(event.type);
     const handler = queue.handlers.get(event.type);
     if (!handler) {
       span?.setAttribute('loja.outcome', 'dead-lettered');
       const error = new Error(`queue ${queue.name} has no handler for ${event.type}`);
       return this.route(settlement, async () => {
         await this.failures.deadLetter(queue.name, message, 'unexpected-type', error, attempt, context);
-        this.stats.deadLettered++;
+        tally.deadLetteredFor('unexpected-type');
       });
     }
-    return batcher.submit({ message, event, handler, attempt, settlement, context, span });
+    return batcher.submit({ message, event, handler, tally, attempt, settlement, context, span });
   }
 
   /** Several messages in one transaction; see the class comment for what happens when it fails. */
-  private handleBatch(queue: ConsumerQueue, deliveries: Delivery[]): Array<Promise<void>> {
-    if (deliveries.length === 1) return [this.handleAlone(queue, deliveries[0]!)];
+  private handleBatch(queue: ConsumerQueue, stats: QueueStats, deliveries: Delivery[]): Array<Promise<void>> {
+    if (deliveries.length === 1) return [this.handleAlone(queue, stats, deliveries[0]!)];
     // The batch's own statements (BEGIN, inbox, COMMIT) serve every message in it: no trace gets them.
-    const done = this.tracing.detached(() => this.handleTogether(queue, deliveries));
+    const done = this.tracing.detached(() => this.handleTogether(queue, stats, deliveries));
     return deliveries.map(() => done);
   }
 
@@ -128,17 +133,21 @@ export class DeliveryPipeline {
    * routing (it did fail), and the others run again together without it. A failure no handler threw
    * (the inbox statement, or COMMIT itself) leaves nobody to blame: each message is then run alone.
    */
-  private async handleTogether(queue: ConsumerQueue, deliveries: Delivery[]): Promise<void> {
+  private async handleTogether(queue: ConsumerQueue, stats: QueueStats, deliveries: Delivery[]): Promise<void> {
     let remaining = deliveries;
     while (remaining.length > 1) {
+      const started = performance.now();
       try {
-        const handled = await this.database.transaction((tx) => this.apply(tx, queue, remaining));
-        this.stats.batches++;
-        this.stats.batchedMessages += remaining.length;
+        const handled = await this.database.transaction((tx) => this.apply(tx, queue, stats, remaining));
+        stats.observeTransaction((performance.now() - started) / 1000);
+        stats.observeBatchSize(remaining.length);
+        stats.batches++;
+        stats.batchedMessages += remaining.length;
         remaining.forEach((delivery, i) => this.committed(delivery, handled[i]!));
         return;
       } catch (error) {
-        this.stats.batchRollbacks++;
+        stats.observeTransaction((performance.now() - started) / 1000);
+        stats.batchRollbacks++;
         const culprit = error instanceof HandlerFailure ? error.delivery : undefined;
         this.logger.warn({
           msg: culprit ? 'batch rolled back, running it again without the failed message' : 'batch rolled back',
@@ -151,18 +160,22 @@ export class DeliveryPipeline {
         remaining = remaining.filter((delivery) => delivery !== culprit);
       }
     }
-    await Promise.all(remaining.map((delivery) => this.handleAlone(queue, delivery)));
+    await Promise.all(remaining.map((delivery) => this.handleAlone(queue, stats, delivery)));
   }
 
-  private async handleAlone(queue: ConsumerQueue, delivery: Delivery): Promise<void> {
+  private async handleAlone(queue: ConsumerQueue, stats: QueueStats, delivery: Delivery): Promise<void> {
     let handled: boolean[];
+    const started = performance.now();
     try {
       handled = await this.tracing.within(delivery.span, () =>
-        this.database.transaction((tx) => this.apply(tx, queue, [delivery])),
+        this.database.transaction((tx) => this.apply(tx, queue, stats, [delivery])),
       );
     } catch (error) {
+      stats.observeTransaction((performance.now() - started) / 1000);
       return this.routeFailure(queue, delivery, error instanceof HandlerFailure ? error.cause : error);
     }
+    stats.observeTransaction((performance.now() - started) / 1000);
+    stats.observeBatchSize(1);
     this.committed(delivery, handled[0]!);
   }
 
@@ -172,13 +185,19 @@ export class DeliveryPipeline {
     if (span) failed(span, error);
     return this.route(settlement, async () => {
       const outcome = await this.failures.handlerFailed(queue.name, message, error, attempt, context);
-      span?.setAttribute('loja.outcome', outcome);
-      this.stats[outcome === 'retried' ? 'retried' : 'deadLettered']++;
+      span?.setAttribute('loja.outcome', outcome === 'retried' ? 'retried' : 'dead-lettered');
+      if (outcome === 'retried') delivery.tally.retried++;
+      else delivery.tally.deadLetteredFor(outcome);
     });
   }
 
   /** The inbox rows and the handlers' effects, in one transaction; per delivery, whether it was new. */
-  private async apply(tx: SqlTransaction, queue: ConsumerQueue, deliveries: Delivery[]): Promise<boolean[]> {
+  private async apply(
+    tx: SqlTransaction,
+    queue: ConsumerQueue,
+    stats: QueueStats,
+    deliveries: Delivery[],
+  ): Promise<boolean[]> {
     const fresh = await recordInInbox(
       tx,
       queue.name,
@@ -189,11 +208,14 @@ export class DeliveryPipeline {
     for (const delivery of deliveries) {
       const first = fresh.delete(delivery.event.id);
       if (first) {
+        const started = performance.now();
         try {
           // Its own span is the active one: what the handler adds to the outbox continues its trace.
           await this.tracing.within(delivery.span, () => delivery.handler.invoke(delivery.event, tx));
         } catch (error) {
           throw new HandlerFailure(delivery, error instanceof Error ? error : new Error(String(error)));
+        } finally {
+          stats.observeHandler((performance.now() - started) / 1000);
         }
       }
       handled.push(first);
@@ -203,7 +225,8 @@ export class DeliveryPipeline {
 
   /** After COMMIT: the message's effects are durable, so it is acked now. */
   private committed(delivery: Delivery, handled: boolean): void {
-    this.stats[handled ? 'handled' : 'duplicates']++;
+    if (handled) delivery.tally.handled++;
+    else delivery.tally.duplicates++;
     delivery.span?.setAttribute('loja.outcome', handled ? 'handled' : 'duplicate');
     this.logger.debug({
       msg: handled ? 'event handled' : 'duplicate event ignored',

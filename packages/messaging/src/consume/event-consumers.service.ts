@@ -34,6 +34,8 @@ export class EventConsumers implements OnApplicationBootstrap, BeforeApplication
   private readonly channels: ChannelWrapper[] = [];
   private readonly attached = new Map<string, AttachedConsumer>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** A channel of its own for reading queue depths: a failed check never closes a consumer's. */
+  private inspection: ChannelWrapper | undefined;
   private queues: ConsumerQueue[] = [];
   private ready = false;
   private stopping = false;
@@ -57,6 +59,17 @@ export class EventConsumers implements OnApplicationBootstrap, BeforeApplication
     return this.queues.map((queue) => queue.name);
   }
 
+  /** Ready messages waiting in each queue this service consumes, as the broker counts them now. */
+  async waitingMessages(): Promise<Record<string, number>> {
+    this.inspection ??= this.amqp.managedConnection.createChannel({ name: 'inspect consumer queues', confirm: false });
+    const inspection = this.inspection;
+    await inspection.waitForConnect();
+    const counts = await Promise.all(
+      this.queues.map(async (queue) => [queue.name, (await inspection.checkQueue(queue.name)).messageCount] as const),
+    );
+    return Object.fromEntries(counts);
+  }
+
   /** Outcomes since start. */
   get stats(): ReturnType<ConsumerStats['snapshot']> {
     return this.counters.snapshot();
@@ -77,7 +90,7 @@ export class EventConsumers implements OnApplicationBootstrap, BeforeApplication
     }
     await Promise.allSettled([...this.inFlight]);
     await this.relay.stop();
-    await Promise.allSettled(this.channels.map((channel) => channel.close()));
+    await Promise.allSettled([...this.channels, ...(this.inspection ? [this.inspection] : [])].map((c) => c.close()));
   }
 
   private async consume(queue: ConsumerQueue): Promise<void> {

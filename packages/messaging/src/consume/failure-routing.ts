@@ -7,7 +7,8 @@ import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import { deadLetterQueueName, RETRY_EXCHANGE, retryRoutingKey } from '../topology/queue-names';
 import { hasAttemptsLeft, retryDelayMs } from './retry-policy';
 
-export type FailureOutcome = 'retried' | 'dead-lettered';
+/** Retried later, or dead-lettered for one of these reasons. */
+export type FailureOutcome = 'retried' | Extract<DeadLetterReason, 'permanent-error' | 'retries-exhausted'>;
 
 /**
  * Where a message goes when it was not handled. Never back to its queue in place: a transient failure
@@ -40,11 +41,11 @@ export class FailureRouting {
     const failure = error instanceof Error ? error : new Error(String(error));
     if (failure instanceof PermanentEventError) {
       await this.deadLetter(queue, message, 'permanent-error', failure, attempt, context);
-      return 'dead-lettered';
+      return 'permanent-error';
     }
     if (!hasAttemptsLeft(this.options.retry, attempt)) {
       await this.deadLetter(queue, message, 'retries-exhausted', failure, attempt, context);
-      return 'dead-lettered';
+      return 'retries-exhausted';
     }
     const delayMs = retryDelayMs(this.options.retry, attempt);
     this.logger.warn({

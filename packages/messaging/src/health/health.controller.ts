@@ -1,26 +1,43 @@
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
-import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthCheckResult,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
 import type { Response } from 'express';
 import { EventConsumers } from '../consume/event-consumers.service';
-import { RelayPool } from '../sql/database-pools';
+import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
+import { RelayPool } from '../sql/database-pools';
 
-type Check = { status: 'up' | 'down'; [detail: string]: unknown };
+/** How long any one check may take before it counts as down. */
+const CHECK_TIMEOUT_MS = 2000;
 
-const withTimeout = <T>(work: Promise<T>, ms: number): Promise<T> =>
+const withTimeout = <T>(work: Promise<T>, ms = CHECK_TIMEOUT_MS): Promise<T> =>
   Promise.race([
     work,
     new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref()),
   ]);
 
 /**
- * `GET /health`: readiness, 200 only when the service's database answers, the broker connection is up
- * and every consumer is attached; 503 with the failing check otherwise. `GET /health/live`: liveness,
- * 200 while the process serves HTTP.
+ * Health, with @nestjs/terminus (each check is an entry of `details`, `error` names the failing ones):
+ *
+ * - `GET /health/live`: liveness, 200 while the process serves HTTP;
+ * - `GET /health/ready`, and `GET /health` (compose healthchecks, scripts): readiness, 200 only when the
+ *   database answers, the broker connection is up, every consumer is attached, the oldest unpublished
+ *   outbox event is younger than HEALTH_OUTBOX_MAX_AGE_MS and no consumer queue holds more than
+ *   HEALTH_CONSUMER_MAX_WAITING_MESSAGES ready messages; 503 otherwise. `details` also carries what
+ *   operators read there: the outbox backlog, the consumer queues and the consumers' counts.
  */
 @Controller('health')
 export class HealthController {
   constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicator: HealthIndicatorService,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     @Inject(RelayPool) private readonly pool: RelayPool,
     private readonly amqp: AmqpConnection,
     private readonly consumers: EventConsumers,
@@ -28,39 +45,84 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  live(): { status: 'ok' } {
-    return { status: 'ok' };
+  @HealthCheck()
+  live(): Promise<HealthCheckResult> {
+    return this.health.check([]);
   }
 
   @Get()
-  async ready(
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<{ status: string; checks: Record<string, Check> }> {
-    const [database, broker, consumers] = await Promise.all([this.database(), this.broker(), this.consumerCheck()]);
-    const checks = { database, broker, consumers };
-    const healthy = Object.values(checks).every((check) => check.status === 'up');
-    response.status(healthy ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: healthy ? 'ok' : 'unavailable', checks };
+  @HealthCheck()
+  readiness(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
+    return this.ready(response);
   }
 
-  private async database(): Promise<Check> {
+  @Get('ready')
+  @HealthCheck()
+  async ready(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
     try {
-      await withTimeout(this.pool.query('SELECT 1'), 2000);
-      return { status: 'up', outboxBacklog: await withTimeout(this.relay.backlog(), 2000) };
+      return await this.health.check([
+        () => this.database(),
+        () => this.broker(),
+        () => this.consumerCheck(),
+        () => this.outbox(),
+        () => this.consumerLag(),
+      ]);
     } catch (error) {
-      return { status: 'down', error: (error as Error).message };
+      // Terminus throws its 503 with the result; answered here so no exception filter rewrites the body.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      response.status(error.getStatus());
+      return error.getResponse() as HealthCheckResult;
     }
   }
 
-  private async broker(): Promise<Check> {
-    return this.amqp.managedConnection.isConnected() ? { status: 'up' } : { status: 'down', error: 'not connected' };
+  private async database(): Promise<HealthIndicatorResult> {
+    const check = this.indicator.check('database');
+    try {
+      await withTimeout(this.pool.query('SELECT 1'));
+      return check.up({ outboxBacklog: await withTimeout(this.relay.backlog()) });
+    } catch (error) {
+      return check.down({ error: (error as Error).message });
+    }
   }
 
-  private async consumerCheck(): Promise<Check> {
-    return {
-      status: this.consumers.isReady ? 'up' : 'down',
-      queues: this.consumers.queueNames,
-      ...this.consumers.stats,
-    };
+  private async broker(): Promise<HealthIndicatorResult> {
+    const check = this.indicator.check('broker');
+    return this.amqp.managedConnection.isConnected() ? check.up() : check.down({ error: 'not connected' });
+  }
+
+  private async consumerCheck(): Promise<HealthIndicatorResult> {
+    const check = this.indicator.check('consumers');
+    const detail = { queues: this.consumers.queueNames, ...this.consumers.stats };
+    return this.consumers.isReady ? check.up(detail) : check.down(detail);
+  }
+
+  /** The relay keeps up: its oldest unpublished event is younger than the threshold. */
+  private async outbox(): Promise<HealthIndicatorResult> {
+    const check = this.indicator.check('outbox');
+    const maxAgeMs = this.options.health.outboxMaxAgeMs;
+    try {
+      const { backlog, oldestAgeMs } = await withTimeout(this.relay.lag());
+      const detail = { backlog, oldestAgeMs, maxAgeMs };
+      if (oldestAgeMs <= maxAgeMs) return check.up(detail);
+      return check.down({ ...detail, error: `oldest unpublished event is ${oldestAgeMs} ms old (max ${maxAgeMs})` });
+    } catch (error) {
+      return check.down({ maxAgeMs, error: (error as Error).message });
+    }
+  }
+
+  /** The consumers keep up: no queue of this service holds more ready messages than the threshold. */
+  private async consumerLag(): Promise<HealthIndicatorResult> {
+    const check = this.indicator.check('consumerLag');
+    const maxWaitingMessages = this.options.health.consumerMaxWaitingMessages;
+    try {
+      const waiting = await withTimeout(this.consumers.waitingMessages());
+      const detail = { waiting, maxWaitingMessages };
+      const behind = Object.entries(waiting).filter(([, count]) => count > maxWaitingMessages);
+      if (behind.length === 0) return check.up(detail);
+      const names = behind.map(([queue, count]) => `${queue} (${count})`).join(', ');
+      return check.down({ ...detail, error: `more than ${maxWaitingMessages} messages waiting in ${names}` });
+    } catch (error) {
+      return check.down({ maxWaitingMessages, error: (error as Error).message });
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Headers } from '../headers';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import { RelayPool } from '../sql/database-pools';
@@ -39,8 +40,10 @@ const MARK_PUBLISHED = `UPDATE outbox_message SET published_at = now(), claimed_
 const BACK_OFF = `UPDATE outbox_message
   SET attempts = attempts + 1, last_error = $2, claimed_until = now() + make_interval(secs => $3)
   WHERE id = ANY($1::uuid[])`;
+// Both read the (published_at, seq) index: the unpublished rows only, and the oldest of them by seq.
 const LAG = `SELECT count(*)::int AS backlog,
-    COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)) * 1000, 0)::float8 AS oldest_age_ms
+    COALESCE(EXTRACT(EPOCH FROM now() - (SELECT created_at FROM outbox_message
+      WHERE published_at IS NULL ORDER BY seq LIMIT 1)) * 1000, 0)::float8 AS oldest_age_ms
   FROM outbox_message WHERE published_at IS NULL`;
 
 /**
@@ -67,13 +70,55 @@ export class OutboxRelay implements OnApplicationBootstrap {
   private stopped = true;
   /** Consecutive sweeps that met a refusal: the next one waits longer. */
   private refusals = 0;
+  private readonly published: Counter;
+  private readonly refused: Counter;
+  private readonly confirmSeconds: Histogram;
+  /** The lag query of the scrape in progress: the backlog and age gauges share it. */
+  private scrapeLag: Promise<OutboxLag | undefined> | undefined;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     @Inject(RelayPool) private readonly pool: RelayPool,
     private readonly amqp: AmqpConnection,
     private readonly tracing: Tracing,
+    @Inject(Registry) registry: Registry,
   ) {
+    this.published = new Counter({
+      name: 'loja_outbox_published_total',
+      help: 'Outbox events the broker confirmed.',
+      registers: [registry],
+    });
+    this.refused = new Counter({
+      name: 'loja_outbox_publish_refused_total',
+      help: 'Publishes refused or unconfirmed (a full queue, the broker away); the rows are published later.',
+      registers: [registry],
+    });
+    this.confirmSeconds = new Histogram({
+      name: 'loja_outbox_publish_confirm_seconds',
+      help: 'Time from publishing an outbox event to the broker’s confirm.',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    });
+    // Read when Prometheus scrapes, by one indexed query, never per message.
+    const lagForScrape = () => this.lagForScrape();
+    new Gauge({
+      name: 'loja_outbox_backlog',
+      help: 'Outbox events not yet confirmed by the broker.',
+      registers: [registry],
+      async collect() {
+        const lag = await lagForScrape();
+        if (lag) this.set(lag.backlog);
+      },
+    });
+    new Gauge({
+      name: 'loja_outbox_oldest_age_seconds',
+      help: 'Age of the oldest outbox event not yet confirmed, 0 when there is none.',
+      registers: [registry],
+      async collect() {
+        const lag = await lagForScrape();
+        if (lag) this.set(lag.oldestAgeMs / 1000);
+      },
+    });
     // Marks wait a little to share a statement: until marked, the rows' lease keeps sweeps off them.
     this.marks = new CoalescingWriter(
       async (ids) => {
@@ -131,6 +176,14 @@ export class OutboxRelay implements OnApplicationBootstrap {
     return { backlog: rows[0]?.backlog ?? 0, oldestAgeMs: Math.round(rows[0]?.oldest_age_ms ?? 0) };
   }
 
+  /** One lag query per scrape; a database that does not answer leaves the gauges as they were. */
+  private lagForScrape(): Promise<OutboxLag | undefined> {
+    this.scrapeLag ??= this.lag()
+      .catch(() => undefined)
+      .finally(() => (this.scrapeLag = undefined));
+    return this.scrapeLag;
+  }
+
   /** Publishes `events` in parallel (the channel keeps their order); returns how many were refused. */
   private async publishAll(events: readonly PublishableEvent[], attempts = 0): Promise<number> {
     const results = await Promise.allSettled(events.map((event) => this.publish(event)));
@@ -144,7 +197,11 @@ export class OutboxRelay implements OnApplicationBootstrap {
         reason ||= String((result.reason as Error)?.message ?? result.reason);
       }
     });
-    if (refused.length > 0) await this.backOff(refused, reason, attempts);
+    this.published.inc(events.length - refused.length);
+    if (refused.length > 0) {
+      this.refused.inc(refused.length);
+      await this.backOff(refused, reason, attempts);
+    }
     return refused.length;
   }
 
@@ -218,6 +275,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
 
   /** One message on the confirm channel; resolves once the broker confirmed it. */
   private async send(event: PublishableEvent, traceparent: string): Promise<void> {
+    const started = performance.now();
     const confirmed = await this.amqp.publish(this.options.exchange, event.routingKey, event.body, {
       persistent: true,
       messageId: event.id,
@@ -234,6 +292,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
       timeout: this.options.outbox.publishTimeoutMs,
     } as Parameters<AmqpConnection['publish']>[3]);
     if (confirmed === false) throw new Error('broker did not confirm the message');
+    this.confirmSeconds.observe((performance.now() - started) / 1000);
   }
 }
 

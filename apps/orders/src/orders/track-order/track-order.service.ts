@@ -2,11 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { PedidoCancelado } from '@loja/contracts';
 import { OutboxService, type SqlTransaction } from '@loja/messaging';
 import { applyFact, sagaFactOf, type OrderState, type OrderStatus, type SagaEvent } from '../order';
-import { OrderRepository, type TimelineEntry } from '../order.repository';
+import { OrderRepository, type LockedOrder, type TimelineEntry } from '../order.repository';
+import { OrderMetricsService } from './order-metrics.service';
 
 /** What a transaction has applied so far: the orders it locked, and the writes it owes. */
 interface TrackedOrders {
   states: Map<string, OrderState>;
+  placedAt: Map<string, Date>;
   entries: Array<{ orderId: string; status: OrderStatus; entry: TimelineEntry }>;
   changed: Map<string, OrderState>;
 }
@@ -28,6 +30,7 @@ export class TrackOrderService {
   constructor(
     private readonly orders: OrderRepository,
     private readonly outbox: OutboxService,
+    private readonly metrics: OrderMetricsService,
   ) {}
 
   async execute(tx: SqlTransaction, event: SagaEvent): Promise<void> {
@@ -44,7 +47,15 @@ export class TrackOrderService {
       status: transition.next.status,
       entry: { type: event.type, eventId: event.id, occurredAt: new Date(event.occurredAt) },
     });
-    if (transition.changed) tracked.changed.set(orderId, transition.next);
+    if (transition.changed) {
+      tracked.changed.set(orderId, transition.next);
+      if (FINAL_STATUSES.has(transition.next.status)) {
+        // Counted once: a status becomes final once, and only a committed transaction counts.
+        const { next } = transition;
+        const placedAt = tracked.placedAt.get(orderId)!;
+        tx.afterCommit(() => this.metrics.finished(next, placedAt, new Date(event.occurredAt)));
+      }
+    }
     tx.beforeCommit('orders.track-order', () => this.orders.recordEvents(tx, tracked.entries, tracked.changed));
     if (transition.cancelled && transition.next.cancellationReason) {
       await this.outbox.add(
@@ -69,14 +80,24 @@ export class TrackOrderService {
     let tracked = this.tracked.get(tx);
     if (!tracked) {
       const ids = tx.eventsHandled.map((event) => (event.data as { orderId?: string }).orderId).filter(isString);
-      tracked = { states: await this.orders.lockMany(tx, [...ids, orderId]), entries: [], changed: new Map() };
+      tracked = { states: new Map(), placedAt: new Map(), entries: [], changed: new Map() };
+      this.track(tracked, await this.orders.lockMany(tx, [...ids, orderId]));
       this.tracked.set(tx, tracked);
     } else if (!tracked.states.has(orderId)) {
       // Not among the events the transaction announced (a caller outside the consumer): lock it now.
-      for (const [id, state] of await this.orders.lockMany(tx, [orderId])) tracked.states.set(id, state);
+      this.track(tracked, await this.orders.lockMany(tx, [orderId]));
     }
     return tracked;
   }
+
+  private track(tracked: TrackedOrders, locked: Map<string, LockedOrder>): void {
+    for (const [id, { placedAt, ...state }] of locked) {
+      tracked.states.set(id, state);
+      tracked.placedAt.set(id, placedAt);
+    }
+  }
 }
+
+const FINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(['SHIPPED', 'CANCELLED']);
 
 const isString = (value: unknown): value is string => typeof value === 'string';
