@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PedidoEnviado } from '@loja/contracts';
 import { sampleData } from '@loja/contracts/samples';
-import { waitFor } from '@loja/messaging/testing';
+import { metricValue, scrapeMetrics, waitFor } from '@loja/messaging/testing';
 import { describe, expect, it } from 'vitest';
 import { ordersUnderTest, sagaEvents, type Json } from './orders-alone';
 
@@ -72,6 +72,49 @@ describe('tracking an order through the saga', () => {
       shipped.id,
     ]);
     expect(order.timeline.slice(1).every((e: Json) => e.status === 'SHIPPED')).toBe(true);
+  });
+
+  it('counts each order once when its status becomes final, whatever arrives after', async () => {
+    const metrics = () => scrapeMetrics(`${orders.baseUrl}/metrics`);
+    const finished = 'loja_orders_finished_total';
+    const before = await metrics();
+    const shipped = await orders.placeOrder();
+    const shippedEvent = sagaEvents.shipped(shipped.id);
+    for (const event of [
+      sagaEvents.reserved(shipped.id),
+      sagaEvents.paid(shipped.id),
+      sagaEvents.preparing(shipped.id),
+    ]) {
+      await orders.send(event);
+    }
+    await orders.send(shippedEvent);
+    const refused = await orders.placeOrder();
+    const rejection = sagaEvents.rejected(refused.id);
+    await orders.send(sagaEvents.reserved(refused.id));
+    await orders.send(rejection);
+    const duplicatesBefore = orders.consumers().stats.duplicates;
+    // A redelivery of each final event, and a second shipping notice with an id of its own.
+    await orders.send(shippedEvent);
+    await orders.send(rejection);
+    await orders.send(sagaEvents.shipped(shipped.id));
+    await orders.waitForTimeline(shipped.id, 6);
+    await waitFor('both redeliveries consumed', () => orders.consumers().stats.duplicates >= duplicatesBefore + 2);
+    expect((await orders.getOrder(refused.id)).status).toBe('CANCELLED');
+
+    const after = await metrics();
+    const delta = (name: string, labels: Record<string, string> = {}) =>
+      metricValue(after, name, labels) - metricValue(before, name, labels);
+    expect(delta(finished, { status: 'SHIPPED', reason: '' })).toBe(1);
+    expect(delta(finished, { status: 'CANCELLED', reason: 'PAYMENT_REJECTED' })).toBe(1);
+    expect(delta(finished)).toBe(2);
+    expect(delta('loja_order_time_to_shipped_seconds_count')).toBe(1);
+    expect(delta('loja_order_time_to_shipped_seconds_sum')).toBeGreaterThanOrEqual(0);
+    expect(
+      after
+        .filter((s) => s.name === finished)
+        .map((s) => `${s.labels.status} ${s.labels.reason}`)
+        .sort(),
+    ).toEqual(['CANCELLED CUSTOMER_CANCELLED', 'CANCELLED OUT_OF_STOCK', 'CANCELLED PAYMENT_REJECTED', 'SHIPPED ']);
   });
 
   it('dead-letters an event for an unknown order after its retries', async () => {
