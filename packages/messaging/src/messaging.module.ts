@@ -36,6 +36,7 @@ export class MessagingModule implements OnApplicationShutdown {
     return {
       module: MessagingModule,
       global: true,
+      // A failed check is logged on one line, as the services' JSON logs are.
       imports: [DiscoveryModule, TerminusModule.forRoot({ errorLogStyle: 'json' })],
       controllers: [HealthController],
       providers: [

@@ -61,6 +61,8 @@ export class EventConsumers implements OnApplicationBootstrap, BeforeApplication
 
   /** Ready messages waiting in each queue this service consumes, as the broker counts them now. */
   async waitingMessages(): Promise<Record<string, number>> {
+    // Asked while the broker is away, it would wait for the reconnect: say so at once instead.
+    if (!this.amqp.managedConnection.isConnected()) throw new Error('broker not connected');
     this.inspection ??= this.amqp.managedConnection.createChannel({ name: 'inspect consumer queues', confirm: false });
     const inspection = this.inspection;
     await inspection.waitForConnect();
