@@ -17,6 +17,7 @@ export { OutboxRelay } from './outbox/outbox-relay.service';
 export { EventConsumers } from './consume/event-consumers.service';
 export { HandleEvent } from './consume/handle-event.decorator';
 export { DependencyUnavailableError, EventArrivedEarlyError, PermanentEventError } from './errors';
+export { broughtEarlier, nothingToDo } from './consume/event-preconditions';
 export { Headers, type DeadLetterReason } from './headers';
 export { Tracing } from './tracing/tracing';
 export {

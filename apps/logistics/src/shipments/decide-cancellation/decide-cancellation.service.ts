@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CancelamentoAceito, CancelamentoRecusado, type CancelamentoSolicitado, type EventOf } from '@loja/contracts';
-import { EventArrivedEarlyError, OutboxService, type SqlTransaction } from '@loja/messaging';
+import { broughtEarlier, OutboxService, type SqlTransaction } from '@loja/messaging';
 import { decideCancellation } from '../cancellation-decision';
 import { ShipmentRepository } from '../shipment.repository';
 import { ShippingDetailsRepository } from '../shipping-details.repository';
@@ -24,9 +24,11 @@ export class DecideCancellationService {
 
   async execute(tx: SqlTransaction, cause: EventOf<typeof CancelamentoSolicitado>): Promise<void> {
     const { orderId } = cause.data;
-    const details = await this.details.lockForDecision(tx, orderId);
     // Requested before PedidoCriado was handled here: retried with backoff until it is.
-    if (!details) throw new EventArrivedEarlyError(`no shipping details for order ${orderId} yet`);
+    const details = broughtEarlier(
+      await this.details.lockForDecision(tx, orderId),
+      `shipping details for order ${orderId}`,
+    );
     const shipment = details.decided ? undefined : await this.shipments.lockByOrder(tx, orderId);
     const decision = decideCancellation(details.decided, shipment);
     switch (decision.kind) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PedidoEmPreparo, type EventOf, type PagamentoAprovado } from '@loja/contracts';
-import { EventArrivedEarlyError, OutboxService, Tracing, type SqlTransaction } from '@loja/messaging';
+import { broughtEarlier, nothingToDo, OutboxService, Tracing, type SqlTransaction } from '@loja/messaging';
 import { LOGISTICS_CONFIG, type LogisticsConfig } from '../../config/logistics.config';
 import { ShipmentDispatcher } from '../dispatch-shipments/shipment-dispatcher.service';
 import { ShipShipmentService } from '../ship-shipment/ship-shipment.service';
@@ -35,18 +35,14 @@ export class PrepareShipmentService {
 
   async execute(tx: SqlTransaction, cause: EventOf<typeof PagamentoAprovado>): Promise<void> {
     const { orderId } = cause.data;
-    const details = await this.details.lock(tx, orderId);
-    // PagamentoAprovado came before PedidoCriado was handled here: retried with backoff until it is.
-    if (!details) throw new EventArrivedEarlyError(`no shipping details for order ${orderId} yet`);
-    if (details.shipmentPrepared) {
-      this.logger.log({ msg: 'shipment already prepared', orderId, eventId: cause.id });
-      return;
-    }
-    // The customer cancelled before the payment reached Logistics: never ship it (Payments refunds).
-    if (details.cancelled) {
-      this.logger.log({ msg: 'order cancelled before it was paid, no shipment', orderId, eventId: cause.id });
-      return;
-    }
+    // PagamentoAprovado may come before PedidoCriado was handled here: retried with backoff until it is.
+    const details = broughtEarlier(await this.details.lock(tx, orderId), `shipping details for order ${orderId}`);
+    const skip = nothingToDo(this.logger, cause, [
+      [details.shipmentPrepared, 'shipment already prepared'],
+      // The customer cancelled before the payment reached Logistics: never ship it (Payments refunds).
+      [details.cancelled, 'order cancelled before it was paid, no shipment'],
+    ]);
+    if (skip) return;
     details.shipmentPrepared = true; // a second payment of the order in this transaction finds it prepared
     const shipmentId = randomUUID();
     const prepared = await this.outbox.add(tx, PedidoEmPreparo, { orderId, shipmentId }, { causedBy: cause });

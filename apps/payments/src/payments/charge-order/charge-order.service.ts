@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { PagamentoAprovado, PagamentoRejeitado, type EventOf, type EstoqueReservado } from '@loja/contracts';
-import { EventArrivedEarlyError, OutboxService, type SqlTransaction } from '@loja/messaging';
+import { broughtEarlier, nothingToDo, OutboxService, type SqlTransaction } from '@loja/messaging';
 import { SimulatedGateway } from '../gateway/simulated-gateway';
 import { PaymentIntentRepository } from '../payment-intent.repository';
 import { PaymentRepository } from '../payment.repository';
@@ -28,18 +28,14 @@ export class ChargeOrderService {
 
   async execute(tx: SqlTransaction, cause: EventOf<typeof EstoqueReservado>): Promise<void> {
     const { orderId } = cause.data;
-    const intent = await this.intents.lock(tx, orderId);
-    // EstoqueReservado came before PedidoCriado was handled here: retried with backoff until it is.
-    if (!intent) throw new EventArrivedEarlyError(`no payment details for order ${orderId} yet`);
-    if (intent.charged) {
-      this.logger.log({ msg: 'order already charged', orderId, eventId: cause.id });
-      return;
-    }
-    // The customer cancelled the order before its stock reservation reached Payments: never charge it.
-    if (intent.cancelled) {
-      this.logger.log({ msg: 'order cancelled by its customer, not charged', orderId, eventId: cause.id });
-      return;
-    }
+    // EstoqueReservado may come before PedidoCriado was handled here: retried with backoff until it is.
+    const intent = broughtEarlier(await this.intents.lock(tx, orderId), `payment details for order ${orderId}`);
+    const skip = nothingToDo(this.logger, cause, [
+      [intent.charged, 'order already charged'],
+      // The customer cancelled the order before its stock reservation reached Payments: never charge it.
+      [intent.cancelled, 'order cancelled by its customer, not charged'],
+    ]);
+    if (skip) return;
 
     const result = this.gateway.charge(intent, orderId);
     const { amountCents, currency } = intent;

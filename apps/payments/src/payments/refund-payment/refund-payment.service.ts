@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { PagamentoCancelado, PagamentoEstornado, type EventOf, type PedidoCancelado } from '@loja/contracts';
-import { EventArrivedEarlyError, OutboxService, type SqlTransaction } from '@loja/messaging';
+import { broughtEarlier, nothingToDo, OutboxService, type SqlTransaction } from '@loja/messaging';
 import { SimulatedGateway } from '../gateway/simulated-gateway';
 import { PaymentIntentRepository } from '../payment-intent.repository';
 import { PaymentRepository } from '../payment.repository';
@@ -30,13 +30,9 @@ export class RefundPaymentService {
   async execute(tx: SqlTransaction, cause: EventOf<typeof PedidoCancelado>): Promise<void> {
     const { orderId, reason } = cause.data;
     if (reason !== 'CUSTOMER_CANCELLED') return;
-    const intent = await this.intents.lock(tx, orderId);
     // Cancelled before PedidoCriado was handled here: retried with backoff until it is.
-    if (!intent) throw new EventArrivedEarlyError(`no payment details for order ${orderId} yet`);
-    if (intent.cancelled) {
-      this.logger.log({ msg: 'cancellation already settled', orderId, eventId: cause.id });
-      return;
-    }
+    const intent = broughtEarlier(await this.intents.lock(tx, orderId), `payment details for order ${orderId}`);
+    if (nothingToDo(this.logger, cause, [[intent.cancelled, 'cancellation already settled']])) return;
 
     const payment = intent.payment;
     if (payment?.status === 'APPROVED' && !payment.refunded) {
