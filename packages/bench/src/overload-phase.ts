@@ -3,9 +3,8 @@ import { FinalStatePoller } from './final-state-poller';
 import { OpenLoopSender } from './open-loop-sender';
 import { summarize } from './percentiles';
 import { PhaseMeter } from './phase-meter';
-import { logProgress, type PhaseContext } from './rate-phase';
+import { logProgress, round1, sampledSender, type PhaseContext } from './rate-phase';
 import type { OverloadResult, OverloadSegment, RateErrors } from './results';
-import { isSampled, plannedCount, pollBudgetPerSec, sampleStride } from './schedule';
 import { sleep, sleepUntil } from './sleep';
 import { MIN_OVERLOAD_THROUGHPUT, judgeOverload, rateErrors } from './sustainable';
 
@@ -36,22 +35,8 @@ interface Segment {
 export async function runOverloadPhase(ctx: PhaseContext, plan: OverloadPlan): Promise<OverloadResult> {
   const { http, signal } = ctx;
   const { sustainableRate, overloadRate, durationS } = plan;
-  const segment = (rate: number): Segment => {
-    const stride = sampleStride(plannedCount(rate, durationS), ctx.maxSamples);
-    // Polls at the sustainable rate's budget in both segments: the poller must not add to the overload.
-    const poller = new FinalStatePoller(http, ctx.ordersUrl, pollBudgetPerSec(sustainableRate));
-    const sender = new OpenLoopSender(
-      http,
-      ctx.ordersUrl,
-      ctx.orderBody,
-      {
-        sampled: (index) => isSampled(index, stride),
-        accepted: (id, due) => poller.track(id, due),
-      },
-      ctx.cancelShare,
-    );
-    return { rate, sender, poller };
-  };
+  // Polls at the sustainable rate's budget in both segments: the poller must not add to the overload.
+  const segment = (rate: number): Segment => ({ rate, ...sampledSender(ctx, rate, durationS, sustainableRate) });
   const during = segment(overloadRate);
   const after = segment(sustainableRate);
   const segments = [during, after];
@@ -203,5 +188,3 @@ function mergeErrors(a: RateErrors, b: RateErrors, notFinal: number): RateErrors
     total: a.total + b.total + notFinal,
   };
 }
-
-const round1 = (v: number) => Math.round(v * 10) / 10;

@@ -62,20 +62,9 @@ export async function runRatePhase(
 ): Promise<{ result: RateResult; drained: boolean; finalTotal: number }> {
   const { http, signal } = ctx;
   const total = plannedCount(rate, durationS);
-  const stride = sampleStride(total, ctx.maxSamples);
   const drainTimeoutMs = Math.max(30_000, 2 * durationS * 1000);
   const graceMs = ctx.criteria.maxFinalP99Ms;
-  const poller = new FinalStatePoller(http, ctx.ordersUrl, pollBudgetPerSec(rate));
-  const sender = new OpenLoopSender(
-    http,
-    ctx.ordersUrl,
-    ctx.orderBody,
-    {
-      sampled: (index) => isSampled(index, stride),
-      accepted: (id, due) => poller.track(id, due),
-    },
-    ctx.cancelShare,
-  );
+  const { sender, poller } = sampledSender(ctx, rate, durationS, rate);
   const stats = sender.stats;
 
   const base = await finalCountsRetrying(http, ctx.ordersUrl, 60_000);
@@ -186,4 +175,30 @@ export async function runRatePhase(
   return { result, drained, finalTotal: latest.total };
 }
 
-const round1 = (v: number) => Math.round(v * 10) / 10;
+/**
+ * An open-loop sender of `rate` orders/s for `durationS`, and the poller that follows a sample of the
+ * orders it gets accepted (ctx.maxSamples at most) to their final state, within `pollRate`'s budget.
+ */
+export function sampledSender(
+  ctx: PhaseContext,
+  rate: number,
+  durationS: number,
+  pollRate: number,
+): { sender: OpenLoopSender; poller: FinalStatePoller } {
+  const stride = sampleStride(plannedCount(rate, durationS), ctx.maxSamples);
+  const poller = new FinalStatePoller(ctx.http, ctx.ordersUrl, pollBudgetPerSec(pollRate));
+  const sender = new OpenLoopSender(
+    ctx.http,
+    ctx.ordersUrl,
+    ctx.orderBody,
+    {
+      sampled: (index) => isSampled(index, stride),
+      accepted: (id, due) => poller.track(id, due),
+    },
+    ctx.cancelShare,
+  );
+  return { sender, poller };
+}
+
+/** One decimal, for rates and per-second figures in the results. */
+export const round1 = (v: number) => Math.round(v * 10) / 10;
