@@ -2,6 +2,6 @@ import './tracing';
 import 'reflect-metadata';
 import { bootstrapService } from '@loja/service-kit';
 import { AppModule } from './app.module';
-import { configureApp } from './configure-app';
+import { beforeBodyParsing, configureApp } from './configure-app';
 
-void bootstrapService(AppModule, { service: 'orders', defaultPort: 3000, configure: configureApp });
+void bootstrapService(AppModule, { service: 'orders', defaultPort: 3000, beforeBodyParsing, configure: configureApp });

@@ -21,7 +21,7 @@ import { declareStoreTopology, EventConsumers } from '@loja/messaging';
 import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
 import { startServiceForTest } from '@loja/service-kit/testing';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { configureApp } from '../src/configure-app';
+import { beforeBodyParsing, configureApp } from '../src/configure-app';
 
 type Tap = Awaited<ReturnType<BrokerProbe['tap']>>;
 type Product = { sku: string; name: string; priceCents: number };
@@ -59,6 +59,7 @@ export async function startOrdersAlone(
   const started = await startServiceForTest(async () => (await import('../src/app.module.js')).AppModule, {
     service: 'orders',
     defaultPort: 0,
+    beforeBodyParsing,
     configure: configureApp,
     env: { DATABASE_URL: databaseUrl, RABBITMQ_URL: ns.rabbitmqUrl, ...env },
   });

@@ -47,6 +47,14 @@ describe('orders under a saga backlog: 503 while ORDERS_MAX_ORDERS_IN_FLIGHT acc
       code: 'ORDERS_OVERLOADED',
       message: expect.stringContaining(`${MAX_IN_FLIGHT} accepted orders are not final yet`),
     });
+    // Refused before its body is read: even a body that is not JSON gets the 503, not a 400.
+    const unread = await fetch(`${baseUrl}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
+    });
+    expect([unread.status, unread.headers.get('retry-after')]).toEqual([503, '2']);
+    expect(await unread.json()).toMatchObject({ code: 'ORDERS_OVERLOADED' });
 
     // One order ends (out of stock: CANCELLED): there is room for one more.
     await probe.publish('loja.events', EstoqueIndisponivel.routingKey, sagaEvents.unavailable(accepted[0]!));

@@ -21,6 +21,8 @@ export interface ServiceSettings {
   defaultPort: number;
   /** Largest accepted request body (JSON). */
   bodyLimit?: string;
+  /** Express middleware that must run before a request's body is read (refusing it cheaply, say). */
+  beforeBodyParsing?: (app: NestExpressApplication) => void;
   /** Extra setup before listening (OpenAPI docs, for example). */
   configure?: (app: NestExpressApplication) => void | Promise<void>;
 }
@@ -35,6 +37,7 @@ export async function createServiceApp(
     logger: new ConsoleLogger(settings.service, { json: true, logLevels: logLevels() }),
     bodyParser: false,
   });
+  settings.beforeBodyParsing?.(app);
   app.useBodyParser('json', { limit: settings.bodyLimit ?? '64kb', strict: false });
   translateBodyParserErrors(app);
   serveAsyncApi(app);

@@ -39,10 +39,11 @@ export class PlaceOrderAdmission implements OnApplicationBootstrap, OnApplicatio
   }
 
   /**
-   * Admits one order, or throws a 503 (ORDERS_OVERLOADED, with Retry-After) while Orders cannot keep
-   * up. Returns the function to call once the order is placed (or failed).
+   * The refusal a new order would get now (ORDERS_OVERLOADED, with Retry-After), or undefined: what
+   * admit() decides, counting nothing. Orders also asks it before reading a POST's body
+   * (refuse-while-overloaded.ts), so a refusal costs next to nothing.
    */
-  admit(): () => void {
+  refusal(): ServiceOverloadedError<OrdersErrorCode> | undefined {
     const lag = {
       ...this.lag,
       ordersInFlight: this.lag.ordersInFlight + this.placedSinceReading + this.placementsInFlight,
@@ -58,13 +59,21 @@ export class PlaceOrderAdmission implements OnApplicationBootstrap, OnApplicatio
       this.refusing = !decision.accept;
       this.logger.warn({ msg: decision.accept ? 'accepting orders again' : 'refusing new orders', ...lag });
     }
-    if (!decision.accept) {
-      throw new ServiceOverloadedError<OrdersErrorCode>(
-        'ORDERS_OVERLOADED',
-        `orders cannot take new orders now: ${decision.reason}; try again later`,
-        decision.retryAfterSeconds,
-      );
-    }
+    if (decision.accept) return undefined;
+    return new ServiceOverloadedError<OrdersErrorCode>(
+      'ORDERS_OVERLOADED',
+      `orders cannot take new orders now: ${decision.reason}; try again later`,
+      decision.retryAfterSeconds,
+    );
+  }
+
+  /**
+   * Admits one order, or throws refusal() while Orders cannot keep up. Returns the function to call
+   * once the order is placed (or failed).
+   */
+  admit(): () => void {
+    const refusal = this.refusal();
+    if (refusal) throw refusal;
     this.placementsInFlight++;
     let done = false;
     return () => {
