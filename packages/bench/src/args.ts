@@ -27,6 +27,11 @@ export interface BenchOptions {
    * are accepted, to load the compensation paths too. 0 (the default) sends no cancellation at all.
    */
   cancelShare: number;
+  /**
+   * Tracing on: the services export their spans (OTEL_EXPORTER_OTLP_ENDPOINT) to a counting OTLP
+   * receiver the bench runs, to measure what tracing costs per order.
+   */
+  tracing: boolean;
 }
 
 /** Exactly one of `factor` and `rate` is set. */
@@ -63,6 +68,7 @@ Options:
   --overload-rate <n>        the same with n orders/s offered during the overload
   --overload-duration <s>    seconds of overload, and as many back at the sustainable rate (default 30)
   --cancel-share <0..1>      cancel this share of the accepted orders right after placing them (default 0)
+  --tracing                  tracing on: the services export spans to a local OTLP receiver that counts them
   --orders-url <url>         load a running store instead (with --inventory-url; no CPU per service)
   --inventory-url <url>
   -h, --help                 this text
@@ -94,6 +100,7 @@ export function parseBenchArgs(argv: readonly string[]): Parsed {
       'overload-rate': { type: 'string' },
       'overload-duration': { type: 'string' },
       'cancel-share': { type: 'string' },
+      tracing: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -114,6 +121,9 @@ export function parseBenchArgs(argv: readonly string[]): Parsed {
   }
   if (ordersUrl !== undefined && Object.keys(serviceEnv).length) {
     throw new Error('--env applies to the store the bench starts, not to one given by URL');
+  }
+  if (ordersUrl !== undefined && values.tracing) {
+    throw new Error('--tracing applies to the store the bench starts, not to one given by URL');
   }
 
   const factor = values.overload !== undefined ? positive(values.overload, '--overload') : undefined;
@@ -154,6 +164,7 @@ export function parseBenchArgs(argv: readonly string[]): Parsed {
       maxSamples: values.samples !== undefined ? Math.floor(positive(values.samples, '--samples')) : 200,
       overload,
       cancelShare: values['cancel-share'] !== undefined ? share(values['cancel-share'], '--cancel-share') : 0,
+      tracing: values.tracing === true,
     },
   };
 }

@@ -22,6 +22,7 @@ describe('parseBenchArgs', () => {
       maxSamples: 200,
       overload: undefined,
       cancelShare: 0,
+      tracing: false,
     });
   });
 

@@ -24,7 +24,7 @@ export function renderMarkdown(report: BenchReport): string {
     `Store: ${report.store === 'own' ? `started by the bench (namespace \`${report.namespace}\`, SHIPPING_DELAY_MS=0)` : 'external (given by URL)'}; ` +
       `${report.settings.durationS} s per rate${report.settings.warmupS ? ` after a ${report.settings.warmupS} s warm-up at 5 orders/s` : ''}; each order: 1 × ${report.settings.skus.join(' + 1 × ')}, card approved` +
       (env.length ? `; service env: ${env.map(([k, v]) => `${k}=${v}`).join(', ')}` : '') +
-      '.',
+      `; ${tracingLine(report.settings.tracing)}.`,
     '',
   );
 
@@ -271,3 +271,9 @@ const one1 = (v: number | null) => (v === null ? '' : v.toFixed(1));
 const ms1 = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(1)} ms`);
 const int = (v: number) => String(Math.round(v));
 const pct = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;
+
+function tracingLine(tracing: BenchReport['settings']['tracing']): string {
+  if (!tracing) return 'tracing off (OTEL_EXPORTER_OTLP_ENDPOINT unset); metrics on, as always';
+  const megabytes = (tracing.bytes / 1e6).toFixed(1);
+  return `tracing on: every service exported its spans over OTLP/HTTP to a local receiver that counts them (${tracing.exports} exports, ${megabytes} MB); metrics on, as always`;
+}

@@ -68,6 +68,7 @@ const report: BenchReport = {
     ceilingDurationS: 10,
     skus: ['CAMISETA-BASICA-M', 'MEIA-ALGODAO-KIT3'],
     serviceEnv: { MESSAGING_PREFETCH: '50' },
+    tracing: null,
     maxSamplesPerRate: 200,
     overload: null,
   },

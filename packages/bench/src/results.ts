@@ -15,6 +15,8 @@ export interface BenchReport {
     ceilingDurationS: number;
     skus: string[];
     serviceEnv: Record<string, string>;
+    /** With --tracing: what the services exported to the bench's counting OTLP receiver; null: tracing off. */
+    tracing: { exports: number; bytes: number } | null;
     maxSamplesPerRate: number;
     /** The overload phase asked for (--overload / --overload-rate), or null. */
     overload: { factor: number | null; rate: number | null; durationS: number } | null;

@@ -11,6 +11,7 @@ import { ConsumerActivity } from './consumer-activity';
 import { floorNote, unitCosts } from './floor';
 import { HttpClient } from './http-client';
 import { machineInfo } from './machine';
+import { startCountingOtlpSink, type CountingOtlpSink } from './counting-otlp-sink';
 import { startMailSinkProcess, type MailSinkProcess } from './mail-sink-process';
 import { runOverloadPhase, waitForBacklog } from './overload-phase';
 import { measurePostgresCeiling } from './postgres-ceiling';
@@ -89,6 +90,7 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
   const http = new HttpClient();
   let store: RunningStore | undefined;
   let mailSink: MailSinkProcess | undefined;
+  let otlpSink: CountingOtlpSink | undefined;
   const rates: RateResult[] = [];
   const skippedRates: number[] = [];
   let overload: OverloadResult | null = null;
@@ -98,12 +100,16 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
     if (own && !signal.aborted) {
       mailSink = await startMailSinkProcess();
       log(`mail sink: ${mailSink.smtpUrl} (pid ${mailSink.pid})`);
+      if (options.tracing) {
+        otlpSink = await startCountingOtlpSink();
+        log(`tracing on: spans exported to ${otlpSink.endpoint} (counted, not decoded)`);
+      }
       store = await startStore({
         namespace,
         ports: { orders: 0, inventory: 0, payments: 0, logistics: 0, notifications: 0 },
         smtpUrl: mailSink.smtpUrl,
         servers,
-        env: options.serviceEnv,
+        env: { ...options.serviceEnv, ...(otlpSink && { OTEL_EXPORTER_OTLP_ENDPOINT: otlpSink.endpoint }) },
         serviceEnv: { logistics: { SHIPPING_DELAY_MS: '0' } },
         onProgress: (line) => log(`store: ${line}`),
         signal,
@@ -230,6 +236,7 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
       await store.stop().catch((error: Error) => log(`store stop failed: ${error.message}`));
     }
     await mailSink?.stop();
+    await otlpSink?.close();
     if (own) {
       await dropStore(namespace, servers).catch((error: Error) =>
         log(`dropping ${namespace} failed: ${error.message}`),
@@ -267,6 +274,7 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
       ceilingDurationS: options.ceilingDurationS,
       skus: options.skus,
       serviceEnv: options.serviceEnv,
+      tracing: otlpSink ? otlpSink.counts() : null,
       maxSamplesPerRate: options.maxSamples,
       overload: options.overload
         ? {
