@@ -127,7 +127,7 @@ describe('inventory on real PostgreSQL and RabbitMQ', () => {
     const meta = { source: 'payments' as const, correlationId: orderId, causationId: order.id };
     const rejected = createEvent(
       PagamentoRejeitado,
-      { orderId, paymentId: randomUUID(), amountCents: 1000, currency: 'BRL', reason: 'CARD_DECLINED' },
+      sampleData(PagamentoRejeitado, { orderId, paymentId: randomUUID(), amountCents: 1000 }),
       meta,
     );
     const cancelled = createEvent(

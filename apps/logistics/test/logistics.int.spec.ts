@@ -40,7 +40,7 @@ function pagamentoAprovado(order: ReturnType<typeof pedidoCriado>) {
   const { orderId, totalCents } = order.data;
   return createEvent(
     PagamentoAprovado,
-    { orderId, paymentId: randomUUID(), amountCents: totalCents, currency: 'BRL', authorizationCode: 'A1B2C3' },
+    sampleData(PagamentoAprovado, { orderId, paymentId: randomUUID(), amountCents: totalCents }),
     { source: 'payments', correlationId: orderId, causationId: order.id },
   );
 }

@@ -31,13 +31,11 @@ function pedidoCriado() {
 const pagamentoAprovado = (order: ReturnType<typeof pedidoCriado>) =>
   createEvent(
     PagamentoAprovado,
-    {
+    sampleData(PagamentoAprovado, {
       orderId: order.data.orderId,
       paymentId: randomUUID(),
       amountCents: order.data.totalCents,
-      currency: 'BRL',
-      authorizationCode: 'AUTH-456',
-    },
+    }),
     { source: 'payments', correlationId: order.data.orderId, causationId: order.id },
   );
 

@@ -53,26 +53,23 @@ type Order = ReturnType<typeof pedidoCriado>;
 const pagamentoAprovado = (order: Order) =>
   createEvent(
     PagamentoAprovado,
-    {
+    sampleData(PagamentoAprovado, {
       orderId: order.data.orderId,
       paymentId: randomUUID(),
       amountCents: order.data.totalCents,
-      currency: 'BRL',
-      authorizationCode: 'AUTH-123',
-    },
+    }),
     { source: 'payments', correlationId: order.data.orderId, causationId: order.id },
   );
 
 const pedidoEnviado = (order: Order) =>
   createEvent(
     PedidoEnviado,
-    {
+    sampleData(PedidoEnviado, {
       orderId: order.data.orderId,
       shipmentId: randomUUID(),
-      carrier: 'Correios',
       trackingCode: `BR${order.data.orderId.slice(0, 8).toUpperCase()}BR`,
       shippedAt: new Date().toISOString(),
-    },
+    }),
     { source: 'logistics', correlationId: order.data.orderId, causationId: order.id },
   );
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { createEvent, EstoqueReservado, PedidoCancelado, PedidoCriado, type EventDefinition } from '@loja/contracts';
-import { SAMPLE_CUSTOMER, sampleData } from '@loja/contracts/samples';
+import { SAMPLE_CUSTOMER, SAMPLE_SKU, sampleData } from '@loja/contracts/samples';
 import { Database, declareStoreTopology } from '@loja/messaging';
 import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
 import { startServiceForTest } from '@loja/service-kit/testing';
@@ -26,7 +26,7 @@ function pedidoCriado(cardToken: string, totalCents = 15_990) {
   const data = sampleData(PedidoCriado, {
     orderId,
     customer: { ...SAMPLE_CUSTOMER, id: 'c-42' },
-    lines: [{ sku: 'CAMISETA-BASICA-M', name: 'Camiseta', quantity: 1, unitPriceCents: totalCents }],
+    lines: [{ sku: SAMPLE_SKU, name: 'Camiseta', quantity: 1, unitPriceCents: totalCents }],
     payment: { method: 'card', cardToken },
   });
   return createEvent(PedidoCriado, data, { source: 'orders', correlationId: orderId });
@@ -36,7 +36,7 @@ function estoqueReservado(order: ReturnType<typeof pedidoCriado>) {
   const { orderId } = order.data;
   return createEvent(
     EstoqueReservado,
-    { orderId, lines: [{ sku: 'CAMISETA-BASICA-M', quantity: 1 }] },
+    sampleData(EstoqueReservado, { orderId, lines: [{ sku: SAMPLE_SKU, quantity: 1 }] }),
     { source: 'inventory', correlationId: orderId, causationId: order.id },
   );
 }
