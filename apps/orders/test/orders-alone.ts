@@ -17,7 +17,7 @@ import {
   type ServiceName,
 } from '@loja/contracts';
 import { sampleData, sampleOrderRequest } from '@loja/contracts/samples';
-import { declareStoreTopology, EventConsumers } from '@loja/messaging';
+import { declareStoreTopology, EventConsumers, type StoreTopologyOptions } from '@loja/messaging';
 import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
 import { startServiceForTest } from '@loja/service-kit/testing';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -73,7 +73,7 @@ export async function startOrdersAlone(
 }
 
 /** POST /orders; by default the sample order of PRODUCT. A string body is sent as it is. */
-export function postOrder(
+function postOrder(
   baseUrl: string,
   body: unknown = sampleOrderRequest(),
   headers: Record<string, string> = {},
@@ -121,12 +121,19 @@ export const sagaEvents = {
 
 const SAGA_PATH = ['PENDING', 'STOCK_RESERVED', 'PAID', 'IN_PREPARATION', 'SHIPPED'] as const;
 
+/** Fast retries, so that a test sees an event dead-lettered within seconds. */
+const QUICK_RETRIES = { MESSAGING_RETRY_INITIAL_DELAY_MS: '100', MESSAGING_RETRY_ATTEMPTS: '3' };
+
 /**
  * Orders alone for one spec file: its own databases and vhost, booted before the file's tests and
  * dropped after them, with CATALOG in the replica and a tap on every event. What the tests use: its
- * HTTP API, what it published, and the saga's events to send it.
+ * HTTP API, what it published, and the saga's events to send it. `env` is the service's settings
+ * (quick retries unless given); `topology`, the store's queues' (see declareStoreTopology).
  */
-export function ordersUnderTest(name: string) {
+export function ordersUnderTest(
+  name: string,
+  { env = QUICK_RETRIES, topology }: { env?: Record<string, string>; topology?: StoreTopologyOptions } = {},
+) {
   let ns: TestNamespace;
   let probe: BrokerProbe;
   let tap: Tap;
@@ -135,10 +142,9 @@ export function ordersUnderTest(name: string) {
 
   beforeAll(async () => {
     ns = await TestNamespace.create(name);
-    await declareStoreTopology(ns.rabbitmqUrl);
+    await declareStoreTopology(ns.rabbitmqUrl, topology);
     probe = await BrokerProbe.connect(ns.rabbitmqUrl);
     tap = await probe.tap('loja.events', '#');
-    const env = { MESSAGING_RETRY_INITIAL_DELAY_MS: '100', MESSAGING_RETRY_ATTEMPTS: '3' };
     ({ app, baseUrl } = await startOrdersAlone(ns, probe, env, CATALOG));
   });
 

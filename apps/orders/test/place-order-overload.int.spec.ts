@@ -1,41 +1,24 @@
-import type { INestApplication } from '@nestjs/common';
 import { CONSUMER_QUEUES } from '@loja/contracts';
-import { declareStoreTopology } from '@loja/messaging';
-import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '@loja/messaging/testing';
+import { describe, expect, it } from 'vitest';
 import { PrismaService } from '../src/prisma/prisma.service';
-import { postOrder, startOrdersAlone } from './orders-alone';
+import { ordersUnderTest } from './orders-alone';
 
 /** Every consumer queue holds 3 messages at most here, and only Orders runs: the others fill up. */
 const QUEUE_MAX_LENGTH = 3;
 
 // Its own file: bounded queues and tight admission limits for the whole service.
 describe('orders under back-pressure: bounded queues, a relay that keeps refused events, 503 with Retry-After', () => {
-  let ns: TestNamespace;
-  let probe: BrokerProbe;
-  let app: INestApplication;
-  let baseUrl: string;
-
-  const post = () => postOrder(baseUrl);
-  const unpublished = () =>
-    app.get(PrismaService).outboxMessage.count({ where: { publishedAt: null, type: 'PedidoCriado' } });
-
-  beforeAll(async () => {
-    ns = await TestNamespace.create('orders_overload');
-    await declareStoreTopology(ns.rabbitmqUrl, { maxLength: QUEUE_MAX_LENGTH });
-    probe = await BrokerProbe.connect(ns.rabbitmqUrl);
-    ({ app, baseUrl } = await startOrdersAlone(ns, probe, {
+  const orders = ordersUnderTest('orders_overload', {
+    env: {
       MESSAGING_QUEUE_MAX_LENGTH: String(QUEUE_MAX_LENGTH),
       ORDERS_MAX_OUTBOX_AGE_MS: '500',
       ORDERS_ADMISSION_CHECK_INTERVAL_MS: '50',
-    }));
+    },
+    topology: { maxLength: QUEUE_MAX_LENGTH },
   });
-
-  afterAll(async () => {
-    await app?.close();
-    await probe?.close();
-    await ns?.dispose();
-  });
+  const unpublished = () =>
+    orders.app.get(PrismaService).outboxMessage.count({ where: { publishedAt: null, type: 'PedidoCriado' } });
 
   it('keeps what the broker refuses, refuses new orders until it is out, then takes them again', async () => {
     const accepted: string[] = [];
@@ -43,7 +26,7 @@ describe('orders under back-pressure: bounded queues, a relay that keeps refused
     const refusal = await waitFor(
       'a 503 once the consumer queues are full',
       async () => {
-        const response = await post();
+        const response = await orders.post();
         if (response.status === 201) accepted.push(((await response.json()) as { id: string }).id);
         return response.status === 503 ? response : undefined;
       },
@@ -62,15 +45,15 @@ describe('orders under back-pressure: bounded queues, a relay that keeps refused
     await waitFor(
       'every accepted order published',
       async () => {
-        for (const queue of pedidoCriadoQueues) await probe.purge(queue);
+        for (const queue of pedidoCriadoQueues) await orders.probe.purge(queue);
         return (await unpublished()) === 0;
       },
       { timeoutMs: 30_000 },
     );
-    const published = await app.get(PrismaService).outboxMessage.findMany({ where: { type: 'PedidoCriado' } });
+    const published = await orders.app.get(PrismaService).outboxMessage.findMany({ where: { type: 'PedidoCriado' } });
     const publishedOrders = new Set(published.map((row) => (row.envelope as { correlationId: string }).correlationId));
     for (const id of accepted) expect(publishedOrders.has(id)).toBe(true);
 
-    await waitFor('orders accepted again', async () => (await post()).status === 201, { timeoutMs: 10_000 });
+    await waitFor('orders accepted again', async () => (await orders.post()).status === 201, { timeoutMs: 10_000 });
   });
 });
