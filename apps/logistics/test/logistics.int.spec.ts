@@ -87,6 +87,17 @@ describe('logistics on real PostgreSQL and RabbitMQ', () => {
     }));
   }
 
+  /** A new order, then its payment: the order's id and its shipment as Logistics prepared it. */
+  async function paidAndPrepared() {
+    const order = pedidoCriado();
+    const { orderId } = order.data;
+    await publish(PedidoCriado, order);
+    await publish(PagamentoAprovado, pagamentoAprovado(order));
+    await firstEvent(orderId, 'PedidoEmPreparo');
+    const [preparing] = await shipmentsOf(orderId);
+    return { orderId, preparing: preparing! };
+  }
+
   async function stopLogistics() {
     await app?.close();
     app = undefined;
@@ -209,13 +220,8 @@ describe('logistics on real PostgreSQL and RabbitMQ', () => {
     // The sweep runs once at start, then not again within this test.
     await startLogistics({ SHIPPING_DELAY_MS: String(delayMs), LOGISTICS_DISPATCH_INTERVAL_MS: '60000' });
 
-    const order = pedidoCriado();
-    const { orderId } = order.data;
-    await publish(PedidoCriado, order);
-    await publish(PagamentoAprovado, pagamentoAprovado(order));
-    await firstEvent(orderId, 'PedidoEmPreparo');
-    const [preparing] = await shipmentsOf(orderId);
-    const shipAfter = Date.parse(preparing!.shipAfter);
+    const { orderId, preparing } = await paidAndPrepared();
+    const shipAfter = Date.parse(preparing.shipAfter);
 
     const sent = await firstEvent(orderId, 'PedidoEnviado', 10_000);
     const shippedAt = Date.parse(sent.body.data.shippedAt);
@@ -228,14 +234,9 @@ describe('logistics on real PostgreSQL and RabbitMQ', () => {
     await stopLogistics();
     await startLogistics({ SHIPPING_DELAY_MS: String(delayMs), LOGISTICS_DISPATCH_INTERVAL_MS: '200' });
 
-    const order = pedidoCriado();
-    const { orderId } = order.data;
-    await publish(PedidoCriado, order);
-    await publish(PagamentoAprovado, pagamentoAprovado(order));
-    await firstEvent(orderId, 'PedidoEmPreparo');
-    const [preparing] = await shipmentsOf(orderId);
+    const { orderId, preparing } = await paidAndPrepared();
     expect(preparing).toMatchObject({ status: 'PREPARING', trackingCode: null, shippedAt: null });
-    const shipAfter = Date.parse(preparing!.shipAfter);
+    const shipAfter = Date.parse(preparing.shipAfter);
 
     await stopLogistics();
     // The precondition of this test: the first instance is gone before the shipment fell due.
