@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { createEvent, PagamentoAprovado, PedidoCriado } from '@loja/contracts';
-import { sampleData } from '@loja/contracts/samples';
+import { PagamentoAprovado, PedidoCriado } from '@loja/contracts';
 import { startMailSink, type MailSink } from '@loja/mail-sink';
 import { declareStoreTopology } from '@loja/messaging';
 import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
 import { startServiceForTest } from '@loja/service-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pagamentoAprovado, pedidoCriado } from './order-events';
 
 interface ConsumerStats {
   handled: number;
@@ -18,26 +17,10 @@ interface ConsumerStats {
   batchRollbacks: number;
 }
 
-function pedidoCriado() {
-  const orderId = randomUUID();
-  const data = sampleData(PedidoCriado, {
-    orderId,
-    customer: { id: 'c-3', name: 'Carla Dias', email: `carla.${orderId.slice(0, 8)}@example.com` },
-    lines: [{ sku: 'CANECA-LOJA', name: 'Caneca Loja', quantity: 3, unitPriceCents: 3500 }],
-  });
-  return createEvent(PedidoCriado, data, { source: 'orders', correlationId: orderId });
-}
-
-const pagamentoAprovado = (order: ReturnType<typeof pedidoCriado>) =>
-  createEvent(
-    PagamentoAprovado,
-    sampleData(PagamentoAprovado, {
-      orderId: order.data.orderId,
-      paymentId: randomUUID(),
-      amountCents: order.data.totalCents,
-    }),
-    { source: 'payments', correlationId: order.data.orderId, causationId: order.id },
-  );
+const newOrder = () =>
+  pedidoCriado({ id: 'c-3', name: 'Carla Dias', mailbox: 'carla' }, [
+    { sku: 'CANECA-LOJA', name: 'Caneca Loja', quantity: 3, unitPriceCents: 3500 },
+  ]);
 
 // Its own file: the events wait in the queue before the service starts, so they reach it together and
 // are handled in batches; and the service is restarted.
@@ -111,8 +94,8 @@ describe('notifications handled in batches, and across a restart', () => {
     // Twelve new orders, and among them three payments of orders not known yet: their handlers fail
     // (no contact), which rolls back the batch they are in, with the other orders' notices; those are
     // recorded again when the batch runs again without the failed message.
-    const known = Array.from({ length: 12 }, () => pedidoCriado());
-    const early = Array.from({ length: 3 }, () => pedidoCriado());
+    const known = Array.from({ length: 12 }, () => newOrder());
+    const early = Array.from({ length: 3 }, () => newOrder());
     for (const [i, order] of known.entries()) {
       await probe.publish('loja.events', PedidoCriado.routingKey, order);
       if (i % 4 === 2)
@@ -145,7 +128,7 @@ describe('notifications handled in batches, and across a restart', () => {
     await app!.close();
     // one SMTP connection, so that e-mails queue up behind it
     await start({ SMTP_MAX_CONNECTIONS: '1' });
-    const orders = Array.from({ length: 40 }, () => pedidoCriado());
+    const orders = Array.from({ length: 40 }, () => newOrder());
     for (const order of orders) await probe.publish('loja.events', PedidoCriado.routingKey, order);
     await waitFor('some e-mails sent', () => messageIdsSent(orders, ['received']).length >= 5);
 

@@ -2,25 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { createEvent, PedidoCriado } from '@loja/contracts';
-import { sampleData } from '@loja/contracts/samples';
+import { PedidoCriado } from '@loja/contracts';
 import { startMailSink, type MailSink, type SinkMessage } from '@loja/mail-sink';
 import { Database, declareStoreTopology } from '@loja/messaging';
 import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
 import { startServiceForTest } from '@loja/service-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pedidoCriado } from './order-events';
 
 const QUEUE = 'notifications.email-customer';
 
-function pedidoCriado() {
-  const orderId = randomUUID();
-  const data = sampleData(PedidoCriado, {
-    orderId,
-    customer: { id: 'c-2', name: 'Bruno Lima', email: `bruno.${orderId.slice(0, 8)}@example.com` },
-    lines: [{ sku: 'BONE-EDICAO-LIMITADA', name: 'Boné Edição Limitada', quantity: 1, unitPriceCents: 8990 }],
-  });
-  return createEvent(PedidoCriado, data, { source: 'orders', correlationId: orderId });
-}
+const newOrder = () =>
+  pedidoCriado({ id: 'c-2', name: 'Bruno Lima', mailbox: 'bruno' }, [
+    { sku: 'BONE-EDICAO-LIMITADA', name: 'Boné Edição Limitada', quantity: 1, unitPriceCents: 8990 },
+  ]);
 
 /** A port nothing listens on (taken, then released). */
 async function closedPort(): Promise<number> {
@@ -100,7 +95,7 @@ describe('notifications when the SMTP server is down', () => {
   });
 
   it('acks the event, keeps the e-mail waiting while SMTP is down, and sends it once when SMTP is back', async () => {
-    const order = pedidoCriado();
+    const order = newOrder();
     const { orderId } = order.data;
     await probe.publish('loja.events', PedidoCriado.routingKey, order);
 

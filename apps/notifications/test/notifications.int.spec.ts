@@ -17,6 +17,7 @@ import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
 import { startServiceForTest } from '@loja/service-kit/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NoticeDispatcher } from '../src/notifications/send-notices/notice-dispatcher.service';
+import { pagamentoAprovado, pedidoCriado, type Order } from './order-events';
 
 interface Listed {
   notice: string;
@@ -35,31 +36,11 @@ interface ConsumerStats {
 }
 
 /** A new order of Ana's, with an address of its own so each test reads only its e-mails. */
-function pedidoCriado() {
-  const orderId = randomUUID();
-  const data = sampleData(PedidoCriado, {
-    orderId,
-    customer: { ...SAMPLE_CUSTOMER, email: `ana.${orderId.slice(0, 8)}@example.com` },
-    lines: [
-      { sku: 'CAMISETA-BASICA-M', name: 'Camiseta Básica M', quantity: 2, unitPriceCents: 4990 },
-      { sku: 'MEIA-ALGODAO-KIT3', name: 'Meias de Algodão (kit 3)', quantity: 1, unitPriceCents: 2990 },
-    ],
-  });
-  return createEvent(PedidoCriado, data, { source: 'orders', correlationId: orderId });
-}
-
-type Order = ReturnType<typeof pedidoCriado>;
-
-const pagamentoAprovado = (order: Order) =>
-  createEvent(
-    PagamentoAprovado,
-    sampleData(PagamentoAprovado, {
-      orderId: order.data.orderId,
-      paymentId: randomUUID(),
-      amountCents: order.data.totalCents,
-    }),
-    { source: 'payments', correlationId: order.data.orderId, causationId: order.id },
-  );
+const newOrder = () =>
+  pedidoCriado({ id: SAMPLE_CUSTOMER.id, name: SAMPLE_CUSTOMER.name, mailbox: 'ana' }, [
+    { sku: 'CAMISETA-BASICA-M', name: 'Camiseta Básica M', quantity: 2, unitPriceCents: 4990 },
+    { sku: 'MEIA-ALGODAO-KIT3', name: 'Meias de Algodão (kit 3)', quantity: 1, unitPriceCents: 2990 },
+  ]);
 
 const pedidoEnviado = (order: Order) =>
   createEvent(
@@ -182,7 +163,7 @@ describe('notifications on real PostgreSQL, RabbitMQ and SMTP', () => {
   });
 
   it('e-mails the customer when the order is received, paid and shipped, and lists what was sent', async () => {
-    const order = pedidoCriado();
+    const order = newOrder();
     const { orderId } = order.data;
     await publish(PedidoCriado, order);
     await publish(PagamentoAprovado, pagamentoAprovado(order));
@@ -235,7 +216,7 @@ describe('notifications on real PostgreSQL, RabbitMQ and SMTP', () => {
     ['OUT_OF_STOCK', 'um ou mais itens do seu pedido esgotaram antes que pudéssemos reservá-los'],
     ['PAYMENT_REJECTED', 'o pagamento não foi aprovado pela operadora do cartão'],
   ] as const)('tells the customer an order was cancelled (%s) in plain words', async (reason, words) => {
-    const order = pedidoCriado();
+    const order = newOrder();
     await publish(PedidoCriado, order);
     await publish(PedidoCancelado, pedidoCancelado(order, reason));
 
@@ -249,7 +230,7 @@ describe('notifications on real PostgreSQL, RabbitMQ and SMTP', () => {
   });
 
   it('sends one e-mail per notice, whatever is redelivered or published again under a new event id', async () => {
-    const order = pedidoCriado();
+    const order = newOrder();
     await publish(PedidoCriado, order);
     await publish(PedidoCriado, order);
     await publish(PedidoCriado, order);
@@ -268,7 +249,7 @@ describe('notifications on real PostgreSQL, RabbitMQ and SMTP', () => {
 
   it('sends the payment e-mail exactly once when PagamentoAprovado arrives before PedidoCriado', async () => {
     const before = await stats();
-    const order = pedidoCriado();
+    const order = newOrder();
     await publish(PagamentoAprovado, pagamentoAprovado(order));
     // the contact is not known yet: the handler fails and the message waits in a retry queue
     await waitFor('PagamentoAprovado retried', async () =>
@@ -285,7 +266,7 @@ describe('notifications on real PostgreSQL, RabbitMQ and SMTP', () => {
   });
 
   it('sends, once, an e-mail whose process stopped between the commit and the send, when its lease runs out', async () => {
-    const order = pedidoCriado();
+    const order = newOrder();
     const { orderId } = order.data;
     // The handler commits the notice, then the process "dies" before the after-commit send.
     const dispatcher = app!.get(NoticeDispatcher);
@@ -314,7 +295,7 @@ describe('notifications on real PostgreSQL, RabbitMQ and SMTP', () => {
   });
 
   it('leaves an e-mail alone while another process holds its lease', async () => {
-    const order = pedidoCriado();
+    const order = newOrder();
     const { orderId } = order.data;
     const [row] = await insertUnsent([orderId], 1500);
     const [mail] = await waitForInbox(order, 1);
@@ -324,7 +305,7 @@ describe('notifications on real PostgreSQL, RabbitMQ and SMTP', () => {
   });
 
   it('has two replicas sweeping the same unsent e-mails send each of them once', async () => {
-    const orders = Array.from({ length: 40 }, () => pedidoCriado());
+    const orders = Array.from({ length: 40 }, () => newOrder());
     const replica = await startServiceForTest(async () => (await import('../src/app.module')).AppModule, {
       service: 'notifications',
       defaultPort: 0,
