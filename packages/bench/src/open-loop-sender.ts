@@ -29,13 +29,9 @@ export interface SendStats {
   cancels: Record<string, number>;
 }
 
-/**
- * Sends POST /orders open-loop: order i at start + i/rate, sent then whatever happened to the others
- * (no coordinated omission). Per request it only counts the answer; the body of an answer is read only
- * for orders the caller follows (`follow`), to get their id.
- */
-export class OpenLoopSender {
-  readonly stats: SendStats = {
+/** Counts of a sender that has sent nothing yet. */
+export function noStats(): SendStats {
+  return {
     planned: 0,
     sent: 0,
     accepted: 0,
@@ -48,6 +44,15 @@ export class OpenLoopSender {
     postLatencies: [],
     cancels: {},
   };
+}
+
+/**
+ * Sends POST /orders open-loop: order i at start + i/rate, sent then whatever happened to the others
+ * (no coordinated omission). Per request it only counts the answer; the body of an answer is read only
+ * for orders the caller follows (`follow`), to get their id.
+ */
+export class OpenLoopSender {
+  readonly stats: SendStats = noStats();
   private inFlightCount = 0;
   private readonly requests = new Set<Promise<void>>();
 

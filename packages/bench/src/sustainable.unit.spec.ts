@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SendStats } from './open-loop-sender';
+import { noStats, type SendStats } from './open-loop-sender';
 import { judgeOverload, judgeRate, maxSustainableRate, rateErrors, utilisation } from './sustainable';
 
 describe('judgeRate', () => {
@@ -60,17 +60,10 @@ describe('utilisation', () => {
 });
 
 const stats = (overrides: Partial<SendStats>): SendStats => ({
+  ...noStats(),
   planned: 100,
   sent: 100,
   accepted: 90,
-  refused: 0,
-  retryAfter: {},
-  status: {},
-  network: {},
-  skipped: 0,
-  lagMaxMs: 0,
-  postLatencies: [],
-  cancels: {},
   ...overrides,
 });
 
