@@ -166,11 +166,6 @@ export class OutboxRelay implements OnApplicationBootstrap {
     });
   }
 
-  /** Unpublished rows, for health and tests. */
-  async backlog(): Promise<number> {
-    return (await this.lag()).backlog;
-  }
-
   async lag(): Promise<OutboxLag> {
     const { rows } = await this.pool.query<{ backlog: number; oldest_age_ms: number }>(LAG);
     return { backlog: rows[0]?.backlog ?? 0, oldestAgeMs: Math.round(rows[0]?.oldest_age_ms ?? 0) };
