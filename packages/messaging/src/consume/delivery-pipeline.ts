@@ -136,17 +136,14 @@ export class DeliveryPipeline {
   private async handleTogether(queue: ConsumerQueue, stats: QueueStats, deliveries: Delivery[]): Promise<void> {
     let remaining = deliveries;
     while (remaining.length > 1) {
-      const started = performance.now();
       try {
-        const handled = await this.database.transaction((tx) => this.apply(tx, queue, stats, remaining));
-        stats.observeTransaction((performance.now() - started) / 1000);
+        const handled = await this.timedTransaction(stats, (tx) => this.apply(tx, queue, stats, remaining));
         stats.observeBatchSize(remaining.length);
         stats.batches++;
         stats.batchedMessages += remaining.length;
         remaining.forEach((delivery, i) => this.committed(delivery, handled[i]!));
         return;
       } catch (error) {
-        stats.observeTransaction((performance.now() - started) / 1000);
         stats.batchRollbacks++;
         const culprit = error instanceof HandlerFailure ? error.delivery : undefined;
         this.logger.warn({
@@ -165,18 +162,25 @@ export class DeliveryPipeline {
 
   private async handleAlone(queue: ConsumerQueue, stats: QueueStats, delivery: Delivery): Promise<void> {
     let handled: boolean[];
-    const started = performance.now();
     try {
       handled = await this.tracing.within(delivery.span, () =>
-        this.database.transaction((tx) => this.apply(tx, queue, stats, [delivery])),
+        this.timedTransaction(stats, (tx) => this.apply(tx, queue, stats, [delivery])),
       );
     } catch (error) {
-      stats.observeTransaction((performance.now() - started) / 1000);
       return this.routeFailure(queue, delivery, error instanceof HandlerFailure ? error.cause : error);
     }
-    stats.observeTransaction((performance.now() - started) / 1000);
     stats.observeBatchSize(1);
     this.committed(delivery, handled[0]!);
+  }
+
+  /** One transaction, its duration observed whether it commits or rolls back. */
+  private async timedTransaction<R>(stats: QueueStats, work: (tx: SqlTransaction) => Promise<R>): Promise<R> {
+    const started = performance.now();
+    try {
+      return await this.database.transaction(work);
+    } finally {
+      stats.observeTransaction((performance.now() - started) / 1000);
+    }
   }
 
   /** A handler failed for this message: retry it later, or dead-letter it. */
