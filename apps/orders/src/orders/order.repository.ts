@@ -22,10 +22,10 @@ export interface NewOrder {
   placedBy: { eventId: string; occurredAt: Date };
 }
 
-/** A saga event as the order's timeline records it. */
 /** An order locked for a saga event: its state, and when it was placed. */
 export type LockedOrder = OrderState & { placedAt: Date };
 
+/** A saga event as the order's timeline records it. */
 export interface TimelineEntry {
   type: string;
   eventId: string;
