@@ -5,6 +5,8 @@
  * queue or DLQ was confirmed). Deliveries settle out of order (a retry waits for a confirm while later
  * messages commit), so this acks, with `multiple`, the highest delivery tag below which every
  * delivery is settled: one frame, and one settle command in the quorum queue, for a whole batch.
+ * A batch's deliveries settle one after another once its COMMIT returns; the ack goes out once they
+ * all have (at the end of that turn of the event loop, as a microtask), not once per delivery.
  *
  * One window per channel: delivery tags count per channel, and a closed channel's deliveries are
  * redelivered by the broker on the next one (the inbox absorbs those already handled).
@@ -12,6 +14,7 @@
 export class AckWindow {
   /** Tags delivered and not acked yet, in delivery order: pending, settled, or rejected (nacked alone). */
   private readonly outstanding = new Map<number, 'pending' | 'settled' | 'rejected'>();
+  private flushQueued = false;
 
   constructor(private readonly ack: (deliveryTag: number, multiple: boolean) => void) {}
 
@@ -41,6 +44,15 @@ export class AckWindow {
   private close(deliveryTag: number, state: 'settled' | 'rejected'): void {
     if (this.outstanding.get(deliveryTag) !== 'pending') return;
     this.outstanding.set(deliveryTag, state);
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
     const done: number[] = [];
     let highestSettled: number | undefined;
     for (const [tag, tagState] of this.outstanding) {
