@@ -30,6 +30,13 @@ export function createTransactionPool(databaseUrl: string, max: number, service:
  * (synchronous_commit=off): losing the last of those marks in a database crash only makes the relay
  * publish those events again, which consumers' inboxes absorb. The events themselves are written by
  * the services' durable transactions. This spares the database a disk flush per relay batch.
+ *
+ * Its reads use plain index scans, never bitmap scans (enable_bitmapscan=off). Every published row
+ * leaves a dead entry for "unpublished" in the (published_at, seq) index until vacuum comes by. An
+ * index scan marks the entries it finds dead so that later scans skip them; a bitmap scan never does,
+ * so the backlog count (read four times a second by Orders' admission) revisited every dead entry
+ * since the last vacuum: measured at 50 orders/s, 11 ms per count after 40 s and growing, against
+ * 0.2 ms with an index scan once the first one has marked them.
  */
 export class RelayPool extends Pool {}
 
@@ -38,7 +45,7 @@ export function createRelayPool(databaseUrl: string, service: string): RelayPool
     connectionString: databaseUrl,
     max: 2,
     application_name: `${service}-outbox-relay`,
-    options: '-c synchronous_commit=off',
+    options: '-c synchronous_commit=off -c enable_bitmapscan=off',
   });
 }
 
