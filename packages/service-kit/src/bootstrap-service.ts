@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   ConsoleLogger,
   Module,
@@ -48,7 +49,7 @@ export async function createServiceApp(
   return app;
 }
 
-/** main.ts of a service: create, listen on PORT, stop gracefully on SIGTERM/SIGINT. */
+/** main.ts of a service: create, listen on PORT (0: a free port), stop gracefully on SIGTERM/SIGINT. */
 export async function bootstrapService(module: Type<unknown>, settings: ServiceSettings): Promise<INestApplication> {
   const app = await createServiceApp(module, settings);
   const port = Number(process.env.PORT ?? settings.defaultPort);
@@ -59,7 +60,9 @@ export async function bootstrapService(module: Type<unknown>, settings: ServiceS
   const server = app.getHttpServer() as Server;
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  new ConsoleLogger(settings.service, { json: true }).log({ msg: 'listening', port });
+  // The port bound, not the one asked: with PORT=0 the launcher learns the service's port from this line.
+  const bound = (server.address() as AddressInfo).port;
+  new ConsoleLogger(settings.service, { json: true }).log({ msg: 'listening', port: bound });
   return app;
 }
 

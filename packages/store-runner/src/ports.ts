@@ -1,21 +1,13 @@
 import { createServer } from 'node:net';
 
-/** Listens on `port` (all interfaces, as the services do) and closes again; resolves the port bound. */
-function probe(port: number): Promise<number> {
+/** Listens on `port` (all interfaces, as the services do) and closes again. */
+function probe(port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
     server.once('error', reject);
-    server.listen({ port, exclusive: true }, () => {
-      const bound = (server.address() as { port: number }).port;
-      server.close(() => resolve(bound));
-    });
+    server.listen({ port, exclusive: true }, () => server.close(() => resolve()));
   });
-}
-
-/** A port nobody listens on right now (the kernel's choice). */
-export function freePort(): Promise<number> {
-  return probe(0);
 }
 
 /**

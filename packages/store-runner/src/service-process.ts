@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import type { Service } from '@loja/provisioning';
 
 export interface ServiceProcessSpec {
@@ -7,8 +7,9 @@ export interface ServiceProcessSpec {
   /** `apps/<service>/dist/main.js`. */
   entry: string;
   cwd: string;
+  /** 0: the service binds a free port itself, and keeps that port when restarted. */
   port: number;
-  /** The child's whole environment: nothing of the launcher's leaks into it. */
+  /** The child's whole environment (PORT comes from `port`): nothing of the launcher's leaks into it. */
   env: Record<string, string>;
   logFile: string;
   healthTimeoutMs: number;
@@ -36,6 +37,19 @@ export function tailOf(file: string, lines = 30): string {
   }
 }
 
+/** What was appended to `file` after `offset`. */
+function readFrom(file: string, offset: number): string {
+  const fd = openSync(file, 'r');
+  try {
+    const length = Math.max(0, fstatSync(fd).size - offset);
+    const buffer = Buffer.alloc(length);
+    const read = readSync(fd, buffer, 0, length, offset);
+    return buffer.subarray(0, read).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * One service as a child process: `node apps/<service>/dist/main.js`, stdout and stderr appended to its
  * log file. It runs in a process group of its own, so a Ctrl-C in the terminal reaches only the launcher,
@@ -48,11 +62,22 @@ export class ServiceProcess {
   private exitStatus: ExitStatus | undefined;
   /** Set when the launcher itself ends the process, so its exit is not reported as a crash. */
   private expectingExit = false;
+  /** The port asked for, then the one the service reported binding. */
+  private currentPort: number;
+  /** Where this run's output starts in the log file, which earlier runs appended to. */
+  private logOffset = 0;
 
   constructor(
     readonly spec: ServiceProcessSpec,
     private readonly progress: (line: string) => void,
-  ) {}
+  ) {
+    this.currentPort = spec.port;
+  }
+
+  /** The service's HTTP port; 0 until a service started on a free port has bound one. */
+  get port(): number {
+    return this.currentPort;
+  }
 
   get service(): Service {
     return this.spec.service;
@@ -67,7 +92,7 @@ export class ServiceProcess {
   }
 
   get healthUrl(): string {
-    return `http://127.0.0.1:${this.spec.port}/health`;
+    return `http://127.0.0.1:${this.port}/health`;
   }
 
   start(): void {
@@ -75,14 +100,15 @@ export class ServiceProcess {
     const log = openSync(this.spec.logFile, 'a');
     let child: ChildProcess;
     try {
+      this.logOffset = fstatSync(log).size;
       writeSync(
         log,
         // Same shape as the services' own JSON lines.
-        `${JSON.stringify({ level: 'log', pid: process.pid, timestamp: Date.now(), message: { msg: 'starting', service: this.service, port: this.spec.port }, context: 'store-runner' })}\n`,
+        `${JSON.stringify({ level: 'log', pid: process.pid, timestamp: Date.now(), message: { msg: 'starting', service: this.service, port: this.port }, context: 'store-runner' })}\n`,
       );
       child = spawn(process.execPath, [this.spec.entry], {
         cwd: this.spec.cwd,
-        env: this.spec.env,
+        env: { ...this.spec.env, PORT: String(this.port) },
         stdio: ['ignore', log, log],
         detached: true,
       });
@@ -116,25 +142,40 @@ export class ServiceProcess {
   }
 
   /**
-   * Resolves when GET /health answers 200. Rejects, naming the service and quoting its log, when the
+   * Resolves when the service has logged that it listens, and GET /health on that port answers 200.
+   * Waiting for its own "listening" line first means the answer comes from this process: a port taken by
+   * another process (say another store's service) makes this one fail to bind and exit, instead of the
+   * other process answering in its place. Rejects, naming the service and quoting its log, when the
    * process exits first, the deadline passes or `signal` aborts.
    */
   async waitHealthy(signal?: AbortSignal): Promise<void> {
     const started = Date.now();
     const deadline = started + this.spec.healthTimeoutMs;
     let last = 'no answer yet';
+    let listening = false;
     for (;;) {
       signal?.throwIfAborted();
       if (!this.running || !this.exit) {
         const how = this.exitStatus ? `exited with ${describeExit(this.exitStatus)}` : 'is not running';
         throw new Error(`${this.service} ${how} before it became healthy. ${this.logExcerpt()}`);
       }
-      try {
-        const response = await fetch(this.healthUrl, { signal: AbortSignal.timeout(2000) });
-        if (response.status === 200) return;
-        last = `HTTP ${response.status} ${(await response.text()).slice(0, 500)}`;
-      } catch (error) {
-        last = (error as Error).message;
+      if (!listening) {
+        const port = this.reportedPort();
+        if (port !== undefined) {
+          this.currentPort = port;
+          listening = true;
+        } else {
+          last = 'it has not logged "listening" yet';
+        }
+      }
+      if (listening) {
+        try {
+          const response = await fetch(this.healthUrl, { signal: AbortSignal.timeout(2000) });
+          if (response.status === 200) return;
+          last = `HTTP ${response.status} ${(await response.text()).slice(0, 500)}`;
+        } catch (error) {
+          last = (error as Error).message;
+        }
       }
       if (Date.now() > deadline) {
         throw new Error(
@@ -145,6 +186,22 @@ export class ServiceProcess {
       // Wake up at once if the process dies meanwhile.
       await Promise.race([delay(250), this.exit]);
     }
+  }
+
+  /** The port in this run's `{"msg":"listening","port":N}` line, once the service has written it. */
+  private reportedPort(): number | undefined {
+    for (const line of readFrom(this.spec.logFile, this.logOffset).split('\n')) {
+      if (!line.includes('"listening"')) continue;
+      try {
+        const entry = JSON.parse(line) as { pid?: number; message?: { msg?: string; port?: number } };
+        if (entry.pid === this.pid && entry.message?.msg === 'listening' && entry.message.port) {
+          return entry.message.port;
+        }
+      } catch {
+        // not one of the service's JSON lines
+      }
+    }
+    return undefined;
   }
 
   /** Sends `signal` and, unless it only pauses or resumes the process, waits until it has exited. */

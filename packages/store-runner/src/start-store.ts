@@ -14,7 +14,7 @@ import {
 } from '@loja/provisioning';
 import { startMailSink, type MailSink } from './mail-sink';
 import { displayPath } from './paths';
-import { assertPortFree, freePort } from './ports';
+import { assertPortFree } from './ports';
 import { ServiceProcess } from './service-process';
 import { portVariable, resolveStoreOptions, type ResolvedStoreOptions, type StoreOptions } from './store-options';
 
@@ -68,6 +68,22 @@ export interface RunningStore {
 
 /** Host-side URL of a service, as a user types it. */
 const serviceUrl = (port: number) => `http://localhost:${port}`;
+
+/** A live view: pid and port change when the process restarts or first binds a free port. */
+function runningService(child: ServiceProcess, databaseUrl: string): RunningService {
+  return {
+    get pid() {
+      return child.pid;
+    },
+    get port() {
+      return child.port;
+    },
+    get url() {
+      return serviceUrl(child.port);
+    },
+    databaseUrl,
+  };
+}
 
 /** A URL fit to print: no user name or password. */
 export function withoutCredentials(url: string): string {
@@ -131,7 +147,6 @@ export async function startStore(options: StoreOptions = {}): Promise<RunningSto
           env: serviceEnvironment(o, service, {
             DATABASE_URL: throughLocalSocket(databaseUrls.get(service)!, o.postgresSocketDir),
             RABBITMQ_URL: rabbitmqUrl,
-            PORT: String(port),
             ...(service === 'notifications' && smtpUrl ? { SMTP_URL: smtpUrl } : {}),
             // The flow page reads queue depths and rates there (on the vhost of RABBITMQ_URL).
             ...(service === 'orders' ? { RABBITMQ_MANAGEMENT_URL: o.servers.rabbitmqManagementUrl } : {}),
@@ -173,21 +188,18 @@ function serviceEnvironment(
   return { ...basics, ...own, ...o.env, ...o.serviceEnv[service] };
 }
 
+/** The fixed ports, checked free and distinct; a 0 stays 0: that service binds a free port itself. */
 async function resolvePorts(o: ResolvedStoreOptions): Promise<Record<Service, number>> {
-  const ports = { ...o.ports };
   const taken = new Map<number, Service>();
   for (const service of o.services) {
-    const port = ports[service];
-    if (port === 0) {
-      ports[service] = await freePort();
-      continue;
-    }
+    const port = o.ports[service];
+    if (port === 0) continue;
     const other = taken.get(port);
     if (other) throw new Error(`${other} and ${service} are both set to port ${port}`);
     taken.set(port, service);
     await assertPortFree(port, service, portVariable(service));
   }
-  return ports;
+  return o.ports;
 }
 
 async function provisionBroker(o: ResolvedStoreOptions): Promise<string> {
@@ -274,20 +286,15 @@ class Store implements RunningStore {
       mailUi: mailSink?.webUrl,
     };
     for (const [service, child] of processes) {
-      const url = serviceUrl(child.spec.port);
-      urls[service] = url;
-      this.services[service] = {
-        get pid() {
-          return child.pid;
-        },
-        port: child.spec.port,
-        url,
-        databaseUrl: databaseUrls.get(service)!,
-      };
+      this.services[service] = runningService(child, databaseUrls.get(service)!);
+      // A service on a free port knows its port once it has started.
+      Object.defineProperty(urls, service, { enumerable: true, get: () => serviceUrl(child.port) });
     }
-    if (urls.orders) {
-      urls.openApi = `${urls.orders}/docs`;
-      urls.flow = `${urls.orders}/flow/`;
+    if (processes.has('orders')) {
+      Object.defineProperties(urls, {
+        openApi: { enumerable: true, get: () => `${urls.orders}/docs` },
+        flow: { enumerable: true, get: () => `${urls.orders}/flow/` },
+      });
     }
     this.urls = urls;
     // Services run in process groups of their own: should the launcher die, they must not outlive it.
@@ -310,10 +317,10 @@ class Store implements RunningStore {
     child.start();
     const since = Date.now();
     this.o.onProgress(
-      `starting ${service} on :${child.spec.port} (pid ${child.pid ?? '?'}, log ${displayPath(child.spec.logFile)})`,
+      `starting ${service} on :${child.port} (pid ${child.pid ?? '?'}, log ${displayPath(child.spec.logFile)})`,
     );
     await child.waitHealthy(this.o.signal);
-    this.o.onProgress(`${service} healthy in ${((Date.now() - since) / 1000).toFixed(1)} s`);
+    this.o.onProgress(`${service} healthy in ${((Date.now() - since) / 1000).toFixed(1)} s on :${child.port}`);
   }
 
   async kill(service: Service, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
@@ -328,29 +335,16 @@ class Store implements RunningStore {
 
   async addReplica(service: Service): Promise<RunningService> {
     const original = this.process(service);
-    const port = await freePort();
     const index = this.replicas.filter((r) => r.service === service).length + 2;
     const replica = new ServiceProcess(
-      {
-        ...original.spec,
-        port,
-        env: { ...original.spec.env, PORT: String(port) },
-        logFile: original.spec.logFile.replace(/\.log$/, `-${index}.log`),
-      },
+      { ...original.spec, port: 0, logFile: original.spec.logFile.replace(/\.log$/, `-${index}.log`) },
       this.o.onProgress,
     );
     this.replicas.push(replica);
     replica.start();
     await replica.waitHealthy(this.o.signal);
-    this.o.onProgress(`${service} replica ${index} healthy on :${port}`);
-    return {
-      get pid() {
-        return replica.pid;
-      },
-      port,
-      url: serviceUrl(port),
-      databaseUrl: this.service(service).databaseUrl,
-    };
+    this.o.onProgress(`${service} replica ${index} healthy on :${replica.port}`);
+    return runningService(replica, this.service(service).databaseUrl);
   }
 
   stop(): Promise<void> {
