@@ -78,9 +78,14 @@ export class OrderRepository {
     private readonly database: Database,
   ) {}
 
-  /** Orders accepted and not final yet (an index range over order_status_created_at_idx). */
+  /**
+   * Orders accepted and not final yet: an index range over order_status_created_at_idx, read four times
+   * a second by the admission check. Index scans only, because every status change leaves a dead entry
+   * there: at 50 orders/s the bitmap scan the planner chose on the young table's statistics visited 5886
+   * entries for 28 rows after 40 s (22 ms a count) and kept growing until vacuum.
+   */
   async countInFlight(): Promise<number> {
-    const rows = await this.database.query<{ in_flight: number }>(
+    const rows = await this.database.queryWithIndexScans<{ in_flight: number }>(
       `SELECT count(*)::int AS in_flight FROM "order"
         WHERE status IN ('PENDING', 'STOCK_RESERVED', 'PAID', 'IN_PREPARATION')`,
     );

@@ -9,6 +9,10 @@ import { TransactionPool } from './database-pools';
 import { SqlClient, SqlTransaction, type SqlExecutor } from './sql-transaction';
 import { StatementNames } from './statement-names';
 
+/** For the rest of the transaction: set_config(..., true) is SET LOCAL. */
+const INDEX_SCANS_ONLY =
+  "SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)";
+
 /**
  * The service's database on the per-message and per-request paths: plain node-postgres with named
  * prepared statements. (Prisma stays the schema and migration tool, and the client of the paths that
@@ -47,6 +51,23 @@ export class Database implements SqlExecutor {
 
   execute(text: string, values?: unknown[]): Promise<number> {
     return this.outsideTransactions.execute(text, values);
+  }
+
+  /**
+   * A read answered with index scans only, whatever the planner's statistics say: for frequent counts
+   * over an index whose entries die fast. Each update of an indexed column leaves a dead entry until
+   * vacuum comes by. An index scan marks the dead entries it meets, so the next one skips them; a
+   * bitmap scan revisits them all every time, and a sequential scan reads the whole table. On a young
+   * table's statistics the planner picks one of those two.
+   */
+  queryWithIndexScans<T extends QueryResultRow = Record<string, unknown>>(
+    text: string,
+    values?: unknown[],
+  ): Promise<T[]> {
+    return this.transaction(async (tx) => {
+      await tx.query(INDEX_SCANS_ONLY);
+      return tx.query<T>(text, values);
+    });
   }
 
   /** Runs `work` in one transaction: committed if it resolves, rolled back (and rethrown) if it throws. */
