@@ -7,6 +7,8 @@ import { sampleData } from '@loja/contracts/samples';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database, EventConsumers, Headers, OutboxRelay, OutboxService } from '../src';
 import { BrokerProbe, TestNamespace, waitFor } from '../src/testing';
+import { OUTBOX_LAG } from '../src/outbox/outbox-relay.service';
+import { RelayPool } from '../src/sql/database-pools';
 import { FailurePlan, PrismaService, startTestApp } from './fixtures/test-app';
 
 const QUEUE = 'test.record-order';
@@ -328,6 +330,39 @@ describe('messaging: outbox → broker → inbox, on real PostgreSQL and RabbitM
     await relay.sweepNow();
     await waitFor('row marked published', async () => (await row()).publishedAt !== null);
     await waitFor('event handled', async () => (await effectsOf(data.orderId)) === 1);
+  });
+
+  it('reads its lag from the unpublished rows only, however many published rows the table keeps', async () => {
+    const prisma = app.get(PrismaService);
+    const relay = app.get(OutboxRelay);
+    // Published rows, as traffic leaves them until retention deletes them, and one event stuck for a minute
+    // (claimed by a relay that died).
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO outbox_message (id, routing_key, type, envelope, published_at, created_at)
+       SELECT gen_random_uuid(), 'lag.probe', 'PedidoCriado', '{}'::jsonb, now(), now() - interval '1 hour'
+       FROM generate_series(1, 5000)`,
+    );
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO outbox_message (id, routing_key, type, envelope, created_at, claimed_until)
+       VALUES (gen_random_uuid(), 'lag.probe', 'PedidoCriado', '{}'::jsonb, now() - interval '1 minute', now() + interval '1 hour')`,
+    );
+    try {
+      const unpublished = await prisma.outboxMessage.count({ where: { publishedAt: null } });
+      const lag = await relay.lag();
+      expect(lag.backlog).toBe(unpublished);
+      expect(lag.oldestAgeMs).toBeGreaterThanOrEqual(60_000);
+      expect(lag.oldestAgeMs).toBeLessThan(3_600_000);
+
+      const { rows } = await app
+        .get(RelayPool)
+        .query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${OUTBOX_LAG}`);
+      const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+      const [, hit = '0', read = '0'] = /Buffers: shared(?: hit=(\d+))?(?: read=(\d+))?/.exec(plan) ?? [];
+      // Walking the 5000 published rows took over a thousand buffers.
+      expect(Number(hit) + Number(read), plan).toBeLessThan(50);
+    } finally {
+      await prisma.$executeRawUnsafe(`DELETE FROM outbox_message WHERE routing_key = 'lag.probe'`);
+    }
   });
 
   it('resumes consuming by itself after the broker closes its connection', async () => {

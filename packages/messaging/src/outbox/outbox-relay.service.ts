@@ -40,10 +40,13 @@ const MARK_PUBLISHED = `UPDATE outbox_message SET published_at = now(), claimed_
 const BACK_OFF = `UPDATE outbox_message
   SET attempts = attempts + 1, last_error = $2, claimed_until = now() + make_interval(secs => $3)
   WHERE id = ANY($1::uuid[])`;
-// Both read the (published_at, seq) index: the unpublished rows only, and the oldest of them by seq.
-const LAG = `SELECT count(*)::int AS backlog,
-    COALESCE(EXTRACT(EPOCH FROM now() - (SELECT created_at FROM outbox_message
-      WHERE published_at IS NULL ORDER BY seq LIMIT 1)) * 1000, 0)::float8 AS oldest_age_ms
+/**
+ * One range of the (published_at, seq) index: the unpublished rows only. (The oldest of them by
+ * `ORDER BY seq LIMIT 1` walked the seq index through every published row kept, filtering: a cost
+ * that grew with the table, four times a second for Orders' admission.)
+ */
+export const OUTBOX_LAG = `SELECT count(*)::int AS backlog,
+    COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)) * 1000, 0)::float8 AS oldest_age_ms
   FROM outbox_message WHERE published_at IS NULL`;
 
 /**
@@ -167,7 +170,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
   }
 
   async lag(): Promise<OutboxLag> {
-    const { rows } = await this.pool.query<{ backlog: number; oldest_age_ms: number }>(LAG);
+    const { rows } = await this.pool.query<{ backlog: number; oldest_age_ms: number }>(OUTBOX_LAG);
     return { backlog: rows[0]?.backlog ?? 0, oldestAgeMs: Math.round(rows[0]?.oldest_age_ms ?? 0) };
   }
 
