@@ -91,11 +91,13 @@ export class NotificationRepository {
   /**
    * Takes up to `limit` unsent e-mails whose lease has run out (their sender died, or their last send
    * failed and its back-off is over) and leases them to this process for `leaseMs`. One statement:
-   * rows another sender is claiming at the same moment are skipped, never taken twice.
+   * rows another sender is claiming at the same moment are skipped, never taken twice. Index scans
+   * only: every e-mail sent leaves a dead "unsent" entry in (sent_at, claimed_until) until vacuum, which
+   * the bitmap scan the planner otherwise picks revisits at every sweep.
    */
   async claimDue(limit: number, leaseMs: number): Promise<LeasedNoticeEmail[]> {
     const leasedAt = Date.now();
-    const rows = await this.database.query<NotificationRow>(CLAIM_DUE, [limit, leaseMs]);
+    const rows = await this.database.queryWithIndexScans<NotificationRow>(CLAIM_DUE, [limit, leaseMs]);
     return rows.map((row) => ({ ...toEmail(row), leaseEndsAt: leasedAt + leaseMs }));
   }
 

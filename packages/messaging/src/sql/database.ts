@@ -54,11 +54,11 @@ export class Database implements SqlExecutor {
   }
 
   /**
-   * A read answered with index scans only, whatever the planner's statistics say: for frequent counts
-   * over an index whose entries die fast. Each update of an indexed column leaves a dead entry until
-   * vacuum comes by. An index scan marks the dead entries it meets, so the next one skips them; a
-   * bitmap scan revisits them all every time, and a sequential scan reads the whole table. On a young
-   * table's statistics the planner picks one of those two.
+   * One statement planned with index scans only, whatever the planner's statistics say: for frequent
+   * reads (or claims) over an index whose entries die fast. Each update of an indexed column leaves a
+   * dead entry until vacuum comes by. An index scan marks the dead entries it meets, so the next one
+   * skips them; a bitmap scan revisits them all every time, and a sequential scan reads the whole
+   * table. On a young table's statistics the planner picks one of those two.
    */
   queryWithIndexScans<T extends QueryResultRow = Record<string, unknown>>(
     text: string,
