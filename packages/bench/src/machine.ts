@@ -5,8 +5,18 @@ import { Client } from 'pg';
 import { machineBusyPercent } from './cpu-sampler';
 import type { MachineInfo } from './results';
 
-/** PostgreSQL settings that decide what a commit costs. */
-const POSTGRES_SETTINGS = ['synchronous_commit', 'fsync', 'wal_sync_method', 'shared_buffers', 'max_connections'];
+/**
+ * PostgreSQL settings that decide what a commit costs, and autovacuum: without it the dead row versions
+ * of every update stay, and what PostgreSQL spends per order grows during a run.
+ */
+const POSTGRES_SETTINGS = [
+  'synchronous_commit',
+  'fsync',
+  'wal_sync_method',
+  'shared_buffers',
+  'max_connections',
+  'autovacuum',
+];
 
 /** What the results are relative to: CPU, memory, Node, kernel, and the two servers' versions. */
 export async function machineInfo(servers: ServerSettings): Promise<MachineInfo> {
