@@ -67,10 +67,15 @@ describe('the dashboard reads only metrics the store and the broker expose', () 
       status: 'CANCELLED',
       cancellationReason: 'PAYMENT_REJECTED',
     });
+    // Orders cancels the declined order and then publishes its PedidoCancelado, after the commit: the
+    // order can read CANCELLED before the broker has confirmed that event, so wait for all three.
+    const settled = (service: string, samples: MetricSample[]) =>
+      metricValue(samples, 'loja_events_handled_total') > 0 &&
+      (service !== 'orders' || metricValue(samples, 'loja_outbox_published_total') >= 3);
     for (const service of SERVICES) {
       const samples = await waitFor(`${service} handled events`, async () => {
         const samples = await scrapeMetrics(`${store.service(service).url}/metrics`);
-        return metricValue(samples, 'loja_events_handled_total') > 0 ? samples : undefined;
+        return settled(service, samples) ? samples : undefined;
       });
       scraped.set(service, samples);
     }
