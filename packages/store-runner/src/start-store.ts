@@ -111,7 +111,7 @@ export async function startStore(options: StoreOptions = {}): Promise<RunningSto
     );
   }
 
-  const ports = await resolvePorts(o);
+  await assertFixedPortsFree(o);
   const withSink = !o.smtpUrl;
   if (withSink) {
     if (o.mailSink.smtpPort) await assertPortFree(o.mailSink.smtpPort, 'the mail sink (SMTP)', 'MAIL_SMTP_PORT');
@@ -135,7 +135,7 @@ export async function startStore(options: StoreOptions = {}): Promise<RunningSto
 
   const processes = new Map<Service, ServiceProcess>();
   for (const service of o.services) {
-    const port = ports[service];
+    const port = o.ports[service];
     processes.set(
       service,
       new ServiceProcess(
@@ -188,8 +188,8 @@ function serviceEnvironment(
   return { ...basics, ...own, ...o.env, ...o.serviceEnv[service] };
 }
 
-/** The fixed ports, checked free and distinct; a 0 stays 0: that service binds a free port itself. */
-async function resolvePorts(o: ResolvedStoreOptions): Promise<Record<Service, number>> {
+/** The fixed ports must be free and distinct; a service on port 0 binds a free port itself. */
+async function assertFixedPortsFree(o: ResolvedStoreOptions): Promise<void> {
   const taken = new Map<number, Service>();
   for (const service of o.services) {
     const port = o.ports[service];
@@ -199,7 +199,6 @@ async function resolvePorts(o: ResolvedStoreOptions): Promise<Record<Service, nu
     taken.set(port, service);
     await assertPortFree(port, service, portVariable(service));
   }
-  return o.ports;
 }
 
 async function provisionBroker(o: ResolvedStoreOptions): Promise<string> {

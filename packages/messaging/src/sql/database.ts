@@ -58,7 +58,8 @@ export class Database implements SqlExecutor {
    * reads (or claims) over an index whose entries die fast. Each update of an indexed column leaves a
    * dead entry until vacuum comes by. An index scan marks the dead entries it meets, so the next one
    * skips them; a bitmap scan revisits them all every time, and a sequential scan reads the whole
-   * table. On a young table's statistics the planner picks one of those two.
+   * table. On a young table's statistics the planner picks one of those two. (The relay's own pool
+   * turns bitmap scans off for all its connections: see RelayPool.)
    */
   queryWithIndexScans<T extends QueryResultRow = Record<string, unknown>>(
     text: string,
