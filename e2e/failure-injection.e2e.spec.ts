@@ -237,6 +237,8 @@ describe('failure injection: the store under kills, restarts, duplicates and poi
           await step.action();
         }
       })();
+      // Its failure fails the test where it is awaited, after the drive; until then it is not unhandled.
+      chaos.catch(() => undefined);
 
       // --- the steady stream of orders, open loop ---
       const inFlight: Array<Promise<void>> = [];

@@ -1,4 +1,4 @@
-import amqp, { type Channel, type ChannelModel, type GetMessage, type Options } from 'amqplib';
+import amqp, { type ChannelModel, type ConfirmChannel, type GetMessage, type Options } from 'amqplib';
 
 /**
  * A plain AMQP client for tests: publishes raw bytes (duplicates, poison) and reads queues without
@@ -7,7 +7,7 @@ import amqp, { type Channel, type ChannelModel, type GetMessage, type Options } 
 export class BrokerProbe {
   private constructor(
     private readonly connection: ChannelModel,
-    private readonly channel: Channel,
+    private readonly channel: ConfirmChannel,
   ) {}
 
   static async connect(url: string): Promise<BrokerProbe> {
@@ -18,15 +18,33 @@ export class BrokerProbe {
     return new BrokerProbe(connection, channel);
   }
 
+  /**
+   * Publishes and waits for the broker's confirm. A nack is the broker's back-pressure (a bounded
+   * queue is full, `overflow: reject-publish`): the probe publishes again after a pause, as the relay
+   * does, until `nackedForMs` has passed.
+   */
   async publish(
     exchange: string,
     routingKey: string,
     body: Buffer | string | object,
     options: Options.Publish = {},
+    { nackedForMs = 30_000 }: { nackedForMs?: number } = {},
   ): Promise<void> {
     const content = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-    this.channel.publish(exchange, routingKey, content, { persistent: true, ...options });
-    await (this.channel as amqp.ConfirmChannel).waitForConfirms();
+    const giveUpAt = Date.now() + nackedForMs;
+    for (let pauseMs = 50; ; pauseMs = Math.min(pauseMs * 2, 1000)) {
+      const confirmed = new Promise<void>((resolve, reject) =>
+        this.channel.publish(exchange, routingKey, content, { persistent: true, ...options }, (error) =>
+          error ? reject(new Error(`the broker nacked a publish to ${routingKey}`)) : resolve(),
+        ),
+      );
+      try {
+        return await confirmed;
+      } catch (error) {
+        if (Date.now() + pauseMs > giveUpAt) throw error;
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      }
+    }
   }
 
   async messageCount(queue: string): Promise<number> {

@@ -11,7 +11,7 @@ export interface StoreTopologyOptions {
   exchange?: string;
   /** MESSAGING_DELIVERY_LIMIT of the services; default 20. */
   deliveryLimit?: number;
-  /** MESSAGING_QUEUE_MAX_LENGTH of the services; default 10 000. */
+  /** MESSAGING_QUEUE_MAX_LENGTH of the services; default 1000. */
   maxLength?: number;
   /** Delay queues to declare; default those of the default retry policy (250 ms … 64 s). */
   retryDelaysMs?: readonly number[];
