@@ -24,8 +24,8 @@ const INSERT_OUTBOX_ROWS = `INSERT INTO outbox_message (id, routing_key, type, e
  * OutboxRelay). The row is written already claimed by this process for a lease, so another relay's
  * sweep leaves it alone unless this process dies before publishing it.
  *
- * The rows of a transaction are written together, in one statement just before COMMIT: a batch of
- * messages whose handlers add forty events costs one round trip, not forty.
+ * The rows of a transaction are written together, in one statement sent with its COMMIT: a batch of
+ * messages whose handlers add forty events costs no round trip of its own, not forty.
  */
 @Injectable()
 export class OutboxService {
@@ -104,7 +104,7 @@ export class OutboxService {
     const rows = this.unwritten.get(tx) ?? [];
     this.unwritten.delete(tx);
     if (rows.length === 0) return;
-    await tx.execute(INSERT_OUTBOX_ROWS, [
+    await tx.executeAtCommit(INSERT_OUTBOX_ROWS, [
       rows.map((row) => row.event.id),
       rows.map((row) => row.event.routingKey),
       rows.map((row) => row.event.type),

@@ -77,12 +77,11 @@ export class Database implements SqlExecutor {
     const tx = new SqlTransaction(client, this.names, this.tracing);
     let result: R;
     try {
-      await client.query('BEGIN');
       result = await work(tx);
       await tx.runBeforeCommit();
-      await client.query('COMMIT');
+      await tx.commit();
     } catch (error) {
-      const rolledBack = await client.query('ROLLBACK').then(
+      const rolledBack = await (tx.hasBegun ? client.query('ROLLBACK') : Promise.resolve()).then(
         () => true,
         () => false,
       );

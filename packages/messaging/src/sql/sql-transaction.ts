@@ -1,8 +1,9 @@
 import type { AnyEvent } from '@loja/contracts';
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import type { PublishableEvent } from '../outbox/publishable-event';
 import type { Tracing } from '../tracing/tracing';
 import { LockedRows } from './locked-rows';
+import { TransactionRolledBackError, runPipelined } from './pipelined-statement';
 import { sqlTypes } from './sql-types';
 import type { StatementNames } from './statement-names';
 
@@ -18,17 +19,19 @@ export interface SqlExecutor {
 export class SqlClient implements SqlExecutor {
   constructor(
     protected readonly client: Pool | PoolClient,
-    private readonly names: StatementNames,
+    protected readonly names: StatementNames,
   ) {}
 
   async query<T extends QueryResultRow = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> {
-    const result = await this.client.query<T>({ name: this.names.nameOf(text), text, values, types: sqlTypes });
-    return result.rows;
+    return (await this.run(text, values)).rows as T[];
   }
 
   async execute(text: string, values: unknown[] = []): Promise<number> {
-    const result = await this.client.query({ name: this.names.nameOf(text), text, values, types: sqlTypes });
-    return result.rowCount ?? 0;
+    return (await this.run(text, values)).rowCount ?? 0;
+  }
+
+  protected run(text: string, values: unknown[]): Promise<QueryResult> {
+    return this.client.query({ name: this.names.nameOf(text), text, values, types: sqlTypes });
   }
 }
 
@@ -40,8 +43,15 @@ export class SqlClient implements SqlExecutor {
  * - `afterCommit(work)`: work done only once the transaction committed (an e-mail, never for a
  *   rolled-back change);
  * - the events written to the outbox, which the relay publishes right after the commit.
+ *
+ * Its first statement carries the BEGIN, and `executeAtCommit`'s statement the COMMIT, in the same
+ * round trip (see runPipelined): a transaction of three statements costs three round trips, not five.
  */
 export class SqlTransaction extends SqlClient {
+  /** BEGIN was sent (with the first statement). */
+  private begun = false;
+  /** The statement to send with COMMIT. */
+  private last: { text: string; values: unknown[] } | undefined;
   private readonly beforeCommitWork = new Map<string, () => Promise<void>>();
   private readonly afterCommitWork: Array<() => void> = [];
   private readonly events: PublishableEvent[] = [];
@@ -49,11 +59,58 @@ export class SqlTransaction extends SqlClient {
   private handled: readonly AnyEvent[] = [];
 
   constructor(
-    client: PoolClient,
+    protected override readonly client: PoolClient,
     names: StatementNames,
     private readonly tracing: Tracing,
   ) {
     super(client, names);
+  }
+
+  protected override async run(text: string, values: unknown[]): Promise<QueryResult> {
+    if (this.begun) return super.run(text, values);
+    this.begun = true;
+    const name = this.names.nameOf(text);
+    if (name === undefined) {
+      await this.client.query('BEGIN');
+      return super.run(text, values);
+    }
+    return runPipelined(this.client, { name, text, values, types: sqlTypes }, { begin: true, commit: false });
+  }
+
+  /**
+   * Runs `text` as the transaction's last statement, in the round trip of its COMMIT: for writes that
+   * nothing in the transaction reads back (the outbox rows). Asked again, it runs the earlier one now.
+   */
+  async executeAtCommit(text: string, values: unknown[]): Promise<void> {
+    const earlier = this.last;
+    this.last = { text, values };
+    if (earlier) await this.execute(earlier.text, earlier.values);
+  }
+
+  /** @internal Database.transaction: COMMIT, with the `executeAtCommit` statement if there is one. */
+  async commit(): Promise<void> {
+    const last = this.last;
+    this.last = undefined;
+    const name = last && this.names.nameOf(last.text);
+    if (last && name !== undefined) {
+      const begin = !this.begun;
+      this.begun = true;
+      await runPipelined(
+        this.client,
+        { name, text: last.text, values: last.values, types: sqlTypes },
+        { begin, commit: true },
+      );
+      return;
+    }
+    if (last) await this.execute(last.text, last.values);
+    if (!this.begun) return; // no statement at all: nothing to commit
+    const { command } = await this.client.query('COMMIT');
+    if (command !== 'COMMIT') throw new TransactionRolledBackError();
+  }
+
+  /** @internal Database.transaction: whether there is a transaction to roll back. */
+  get hasBegun(): boolean {
+    return this.begun;
   }
 
   /**

@@ -1,0 +1,129 @@
+import { dropNamespaceDatabases, provisionServiceDatabase, serverSettingsFromEnv } from '@loja/provisioning';
+import { randomBytes } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { MessagingOptions } from '../messaging.options';
+import type { OutboxRelay } from '../outbox/outbox-relay.service';
+import { Tracing } from '../tracing/tracing';
+import { Database } from './database';
+import { createDatabasePool, type TransactionPool } from './database-pools';
+import { TransactionRolledBackError } from './pipelined-statement';
+
+describe('Database.transaction on a real PostgreSQL: BEGIN and COMMIT ride with statements', () => {
+  const { postgresUrl } = serverSettingsFromEnv();
+  const namespace = `t${randomBytes(4).toString('hex')}_transaction`;
+  let pool: TransactionPool;
+  let database: Database;
+  /** Round trips to PostgreSQL: every one ends with a ReadyForQuery. */
+  let roundTrips = 0;
+  const rows = async () =>
+    (await database.query<{ id: number }>('SELECT id FROM probe ORDER BY id')).map((row) => row.id);
+
+  beforeAll(async () => {
+    const url = await provisionServiceDatabase(postgresUrl, namespace, 'transaction');
+    // One connection: every transaction reuses the statements the earlier ones prepared on it.
+    pool = createDatabasePool(url, 1, 'transaction-test');
+    pool.on('connect', (client: PoolClient) => {
+      (client as unknown as { connection: NodeJS.EventEmitter }).connection.on('readyForQuery', () => roundTrips++);
+    });
+    database = new Database({ batchSize: 16 } as MessagingOptions, pool, {} as OutboxRelay, new Tracing());
+    await database.execute(`CREATE TABLE probe (
+      id int PRIMARY KEY,
+      amount bigint NOT NULL DEFAULT 0,
+      parent int REFERENCES probe (id) DEFERRABLE INITIALLY DEFERRED)`);
+  });
+
+  beforeEach(async () => {
+    await database.execute('TRUNCATE probe');
+  });
+
+  afterAll(async () => {
+    await pool?.end();
+    await dropNamespaceDatabases(postgresUrl, namespace);
+  });
+
+  /** Round trips `work` took. */
+  async function counted(work: () => Promise<unknown>): Promise<number> {
+    const before = roundTrips;
+    await work();
+    return roundTrips - before;
+  }
+
+  it('commits three statements in three round trips, and returns what they read, bigints as bigints', async () => {
+    let read: unknown;
+    const trips = await counted(() =>
+      database.transaction(async (tx) => {
+        await tx.execute('INSERT INTO probe (id, amount) VALUES ($1, $2)', [1, 9_007_199_254_740_993n]);
+        read = await tx.query('SELECT id, amount FROM probe WHERE id = $1', [1]);
+        await tx.executeAtCommit('INSERT INTO probe (id) VALUES ($1)', [2]);
+      }),
+    );
+    expect(trips).toBe(3);
+    expect(read).toEqual([{ id: 1, amount: 9_007_199_254_740_993n }]);
+    expect(await rows()).toEqual([1, 2]);
+  });
+
+  it('sends nothing for a transaction without statements, and BEGIN, statement and COMMIT at once for one', async () => {
+    expect(await counted(() => database.transaction(async () => 'nothing to do'))).toBe(0);
+    const trips = await counted(() =>
+      database.transaction((tx) => tx.executeAtCommit('INSERT INTO probe (id) VALUES ($1)', [3])),
+    );
+    expect(trips).toBe(1);
+    expect(await rows()).toEqual([3]);
+  });
+
+  it('keeps nothing when the statement sent with BEGIN fails, and the connection works on', async () => {
+    await database.execute('INSERT INTO probe (id) VALUES (1)');
+    await expect(
+      database.transaction(async (tx) => {
+        await tx.execute('INSERT INTO probe (id) VALUES ($1)', [1]);
+        await tx.executeAtCommit('INSERT INTO probe (id) VALUES ($1)', [2]);
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    expect(await rows()).toEqual([1]);
+    await database.transaction((tx) => tx.execute('INSERT INTO probe (id) VALUES ($1)', [4]));
+    expect(await rows()).toEqual([1, 4]);
+  });
+
+  it('never runs the COMMIT sent behind a failed statement: the earlier statements are rolled back', async () => {
+    await expect(
+      database.transaction(async (tx) => {
+        await tx.execute('INSERT INTO probe (id) VALUES ($1)', [5]);
+        await tx.executeAtCommit('INSERT INTO probe (id) VALUES ($1)', [5]);
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    expect(await rows()).toEqual([]);
+  });
+
+  it('fails, keeping nothing, when COMMIT itself fails (a deferred foreign key)', async () => {
+    await expect(
+      database.transaction(async (tx) => {
+        await tx.execute('INSERT INTO probe (id) VALUES ($1)', [6]);
+        await tx.executeAtCommit('INSERT INTO probe (id, parent) VALUES ($1, $2)', [7, 404]);
+      }),
+    ).rejects.toThrow(/foreign key/);
+    expect(await rows()).toEqual([]);
+  });
+
+  it('fails when a statement error was swallowed: COMMIT answers ROLLBACK, which is no commit', async () => {
+    await database.execute('INSERT INTO probe (id) VALUES (1)');
+    await expect(
+      database.transaction(async (tx) => {
+        await tx.execute('INSERT INTO probe (id) VALUES ($1)', [8]);
+        await tx.execute('INSERT INTO probe (id) VALUES ($1)', [1]).catch(() => undefined);
+      }),
+    ).rejects.toThrow(TransactionRolledBackError);
+    expect(await rows()).toEqual([1]);
+  });
+
+  it('reports a statement PostgreSQL cannot parse every time, without losing the connection', async () => {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await expect(
+        database.transaction((tx) => tx.execute('INSERT INTO probe (id) VALUS ($1)', [9])),
+        `attempt ${attempt + 1}`,
+      ).rejects.toThrow(/syntax error/);
+    }
+    await database.transaction((tx) => tx.execute('INSERT INTO probe (id) VALUES ($1)', [10]));
+    expect(await rows()).toEqual([10]);
+  });
+});
