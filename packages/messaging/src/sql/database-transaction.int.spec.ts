@@ -12,6 +12,7 @@ import { TransactionRolledBackError } from './pipelined-statement';
 describe('Database.transaction on a real PostgreSQL: BEGIN and COMMIT ride with statements', () => {
   const { postgresUrl } = serverSettingsFromEnv();
   const namespace = `t${randomBytes(4).toString('hex')}_transaction`;
+  let url: string;
   let pool: TransactionPool;
   let database: Database;
   /** Round trips to PostgreSQL: every one ends with a ReadyForQuery. */
@@ -20,7 +21,7 @@ describe('Database.transaction on a real PostgreSQL: BEGIN and COMMIT ride with 
     (await database.query<{ id: number }>('SELECT id FROM probe ORDER BY id')).map((row) => row.id);
 
   beforeAll(async () => {
-    const url = await provisionServiceDatabase(postgresUrl, namespace, 'transaction');
+    url = await provisionServiceDatabase(postgresUrl, namespace, 'transaction');
     // One connection: every transaction reuses the statements the earlier ones prepared on it.
     pool = createDatabasePool(url, 1, 'transaction-test');
     pool.on('connect', (client: PoolClient) => {
@@ -114,6 +115,35 @@ describe('Database.transaction on a real PostgreSQL: BEGIN and COMMIT ride with 
       }),
     ).rejects.toThrow(TransactionRolledBackError);
     expect(await rows()).toEqual([1]);
+  });
+
+  it('sends BEGIN and COMMIT on their own for texts past the bound of named statements, with the same outcome', async () => {
+    const own = createDatabasePool(url, 1, 'transaction-test-unnamed');
+    own.on('connect', (client: PoolClient) => {
+      (client as unknown as { connection: NodeJS.EventEmitter }).connection.on('readyForQuery', () => roundTrips++);
+    });
+    const unnamed = new Database({ batchSize: 16 } as MessagingOptions, own, {} as OutboxRelay, new Tracing());
+    try {
+      for (let i = 0; i < 1000; i++) await unnamed.query(`SELECT ${i} AS n`); // every name taken
+      const trips = await counted(() =>
+        unnamed.transaction(async (tx) => {
+          await tx.execute('INSERT INTO probe (id) VALUES ($1) /* unnamed */', [11]);
+          await tx.executeAtCommit('INSERT INTO probe (id) VALUES ($1) /* unnamed */', [12]);
+        }),
+      );
+      expect(trips).toBe(4); // BEGIN, two statements, COMMIT
+      expect(await rows()).toEqual([11, 12]);
+
+      await expect(
+        unnamed.transaction(async (tx) => {
+          await tx.execute('INSERT INTO probe (id) VALUES ($1) /* unnamed */', [13]);
+          await tx.executeAtCommit('INSERT INTO probe (id) VALUES ($1) /* unnamed */', [11]);
+        }),
+      ).rejects.toThrow(/duplicate key/);
+      expect(await rows()).toEqual([11, 12]);
+    } finally {
+      await own.end();
+    }
   });
 
   it('reports a statement PostgreSQL cannot parse every time, without losing the connection', async () => {

@@ -3,7 +3,7 @@ import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import type { PublishableEvent } from '../outbox/publishable-event';
 import type { Tracing } from '../tracing/tracing';
 import { LockedRows } from './locked-rows';
-import { TransactionRolledBackError, runPipelined } from './pipelined-statement';
+import { TransactionRolledBackError, runPipelined, type StatementBrackets } from './pipelined-statement';
 import { sqlTypes } from './sql-types';
 import type { StatementNames } from './statement-names';
 
@@ -66,15 +66,10 @@ export class SqlTransaction extends SqlClient {
     super(client, names);
   }
 
-  protected override async run(text: string, values: unknown[]): Promise<QueryResult> {
+  protected override run(text: string, values: unknown[]): Promise<QueryResult> {
     if (this.begun) return super.run(text, values);
     this.begun = true;
-    const name = this.names.nameOf(text);
-    if (name === undefined) {
-      await this.client.query('BEGIN');
-      return super.run(text, values);
-    }
-    return runPipelined(this.client, { name, text, values, types: sqlTypes }, { begin: true, commit: false });
+    return this.runBracketed(text, values, { begin: true, commit: false });
   }
 
   /**
@@ -91,19 +86,29 @@ export class SqlTransaction extends SqlClient {
   async commit(): Promise<void> {
     const last = this.last;
     this.last = undefined;
-    const name = last && this.names.nameOf(last.text);
-    if (last && name !== undefined) {
+    if (last) {
       const begin = !this.begun;
       this.begun = true;
-      await runPipelined(
-        this.client,
-        { name, text: last.text, values: last.values, types: sqlTypes },
-        { begin, commit: true },
-      );
-      return;
-    }
-    if (last) await this.execute(last.text, last.values);
-    if (!this.begun) return; // no statement at all: nothing to commit
+      await this.runBracketed(last.text, last.values, { begin, commit: true });
+    } else if (this.begun) {
+      await this.commitAlone();
+    } // else no statement at all: nothing to commit
+  }
+
+  /**
+   * The statement with BEGIN before it and/or COMMIT after it, in one round trip; a text past
+   * StatementNames' bound has no name to pipeline with, and BEGIN and COMMIT then go on their own.
+   */
+  private async runBracketed(text: string, values: unknown[], brackets: StatementBrackets): Promise<QueryResult> {
+    const name = this.names.nameOf(text);
+    if (name !== undefined) return runPipelined(this.client, { name, text, values, types: sqlTypes }, brackets);
+    if (brackets.begin) await this.client.query('BEGIN');
+    const result = await super.run(text, values);
+    if (brackets.commit) await this.commitAlone();
+    return result;
+  }
+
+  private async commitAlone(): Promise<void> {
     const { command } = await this.client.query('COMMIT');
     if (command !== 'COMMIT') throw new TransactionRolledBackError();
   }
