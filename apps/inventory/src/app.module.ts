@@ -3,6 +3,7 @@ import { MessagingModule, messagingOptionsFromEnv } from '@loja/messaging';
 import { MetricsModule, provideErrorCodes } from '@loja/service-kit';
 import { INVENTORY_ERROR_CODES } from './errors';
 import { PrismaModule } from './prisma/prisma.module';
+import { ProductAnnouncer } from './products/announce-products/product-announcer.service';
 import { ListProductsController } from './products/list-products/list-products.http.controller';
 import { ProductChanges } from './products/product-changes.service';
 import { StockLedger } from './products/stock-ledger.service';
@@ -29,6 +30,7 @@ import { ReserveStockService } from './reservations/reserve-stock/reserve-stock.
     provideErrorCodes(INVENTORY_ERROR_CODES),
     ProductRepository,
     ProductChanges,
+    ProductAnnouncer,
     StockLedger,
     SeedCatalogService,
     RestockProductService,

@@ -95,6 +95,15 @@ describe('inventory on real PostgreSQL and RabbitMQ', () => {
       source: 'inventory',
     });
     expect(await stockOf('CAMISETA-BASICA-M')).toBe(before - 2);
+    // Orders' catalogue replica hears of the new stock within an announcer interval (500 ms)
+    await waitFor('ProdutoAtualizado with the stock left', () =>
+      tap.messages.some(
+        (m) =>
+          m.body.type === 'ProdutoAtualizado' &&
+          m.body.data.sku === 'CAMISETA-BASICA-M' &&
+          m.body.data.stockAvailable === before - 2,
+      ),
+    );
   });
 
   it('reserves nothing when one line is short, and names the missing SKUs', async () => {

@@ -5,6 +5,11 @@ import { z } from 'zod';
 const InventoryEnv = z.object({
   DATABASE_URL: z.string().min(1),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(3),
+  /**
+   * How often the stock the saga moved is announced (ProdutoAtualizado, one per product changed): the
+   * most Orders' catalogue replica lags behind, before the relay.
+   */
+  INVENTORY_ANNOUNCE_INTERVAL_MS: z.coerce.number().int().positive().default(500),
   /** When set, POST /products/:sku/restock requires header `x-admin-token` with this value. */
   INVENTORY_ADMIN_TOKEN: z.string().min(1).optional(),
 });

@@ -1,18 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { ProdutoAtualizado } from '@loja/contracts';
-import { OutboxService, type OutboxMetadata, type SqlTransaction } from '@loja/messaging';
+import { OutboxService, type SqlTransaction } from '@loja/messaging';
 import type { ProductRecord } from './product.repository';
 
 /**
- * Announces a product's new state (ProdutoAtualizado) in the transaction that changed it: once per
- * product per transaction, with its state at commit, however many changes the transaction made (a
- * batch of reservations touching one SKU forty times sends one event, not forty).
+ * Announces a product's state (ProdutoAtualizado) in the transaction that recorded it as announced:
+ * a restock, the seeding, or ProductAnnouncer's run for the stock the saga moved. Once per product
+ * per transaction, with the last state given.
  */
 @Injectable()
 export class ProductChanges {
   constructor(private readonly outbox: OutboxService) {}
 
-  announce(tx: SqlTransaction, product: ProductRecord, metadata?: OutboxMetadata): void {
+  announce(tx: SqlTransaction, product: ProductRecord): void {
     tx.beforeCommit(`ProdutoAtualizado:${product.sku}`, async () => {
       await this.outbox.add(
         tx,
@@ -25,7 +25,7 @@ export class ProductChanges {
           stockAvailable: product.stockAvailable,
           revision: product.revision,
         },
-        metadata ?? { correlationId: product.sku },
+        { correlationId: product.sku },
       );
     });
   }

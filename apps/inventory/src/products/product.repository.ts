@@ -41,14 +41,17 @@ export class ProductRepository {
     return rows.map((row) => ({ ...toRecord(row), updatedAt: row.updated_at }));
   }
 
-  /** Inserts a product unless its SKU exists; returns it only if this call inserted it. */
+  /**
+   * Inserts a product unless its SKU exists; returns it only if this call inserted it. Its caller
+   * announces it in the same transaction, so it is inserted as announced.
+   */
   async insertIfAbsent(
     tx: SqlTransaction,
     product: Omit<ProductRecord, 'revision'>,
   ): Promise<ProductRecord | undefined> {
     const rows = await tx.query<ProductRow>(
-      `INSERT INTO product (sku, name, price_cents, stock_available, revision, updated_at)
-       VALUES ($1, $2, $3, $4, 1, now()) ON CONFLICT (sku) DO NOTHING RETURNING ${COLUMNS}`,
+      `INSERT INTO product (sku, name, price_cents, stock_available, revision, announced_revision, updated_at)
+       VALUES ($1, $2, $3, $4, 1, 1, now()) ON CONFLICT (sku) DO NOTHING RETURNING ${COLUMNS}`,
       [product.sku, product.name, product.priceCents, product.stockAvailable],
     );
     return rows[0] && toRecord(rows[0]);
@@ -69,34 +72,53 @@ export class ProductRepository {
 
   /**
    * Adds each `delta` (negative to take) to its product's stock and bumps its revision, in one
-   * statement; returns the products as they are now.
+   * statement. The change is not announced here: the products are left behind their announced
+   * revision, for ProductAnnouncer.
    */
-  async adjustStockMany(
-    tx: SqlTransaction,
-    changes: ReadonlyArray<{ sku: string; delta: number }>,
-  ): Promise<ProductRecord[]> {
-    const rows = await tx.query<ProductRow>(
+  async adjustStockMany(tx: SqlTransaction, changes: ReadonlyArray<{ sku: string; delta: number }>): Promise<void> {
+    const updated = await tx.execute(
       `UPDATE product p SET stock_available = p.stock_available + c.delta, revision = p.revision + 1,
               updated_at = now()
        FROM unnest($1::text[], $2::int[]) AS c(sku, delta)
-       WHERE p.sku = c.sku
-       RETURNING p.sku, p.name, p.price_cents, p.stock_available, p.revision`,
+       WHERE p.sku = c.sku`,
       [changes.map((change) => change.sku), changes.map((change) => change.delta)],
     );
-    if (rows.length !== new Set(changes.map((change) => change.sku)).size) {
+    if (updated !== new Set(changes.map((change) => change.sku)).size) {
       throw new Error(`no product for some of ${changes.map((change) => change.sku).join(', ')}`);
     }
-    return rows.map(toRecord);
   }
 
-  /** Adds `delta` (negative to take) to a product's stock and bumps its revision. */
-  async adjustStock(tx: SqlTransaction, sku: string, delta: number): Promise<ProductRecord> {
+  /**
+   * Adds `delta` (negative to take) to a product's stock and bumps its revision, for a caller that
+   * announces the product in the same transaction: the new revision is recorded as announced.
+   */
+  async adjustStockAndAnnounce(tx: SqlTransaction, sku: string, delta: number): Promise<ProductRecord> {
     const rows = await tx.query<ProductRow>(
-      `UPDATE product SET stock_available = stock_available + $2, revision = revision + 1, updated_at = now()
+      `UPDATE product SET stock_available = stock_available + $2, revision = revision + 1,
+              announced_revision = revision + 1, updated_at = now()
        WHERE sku = $1 RETURNING ${COLUMNS}`,
       [sku, delta],
     );
     if (!rows[0]) throw new Error(`no product ${sku}`);
     return toRecord(rows[0]);
+  }
+
+  /**
+   * The products changed since they were last announced, as they are now, recorded as announced
+   * (the caller announces them in this transaction). Their rows are locked in SKU order, as
+   * reservations lock them, so this waits for a reservation in progress and never deadlocks with one;
+   * a second announcer that waited finds them announced and takes nothing.
+   *
+   * It reads the whole table, once per announcer interval: small for a catalogue. An index on the
+   * condition would make every stock change a non-HOT update instead.
+   */
+  async claimUnannounced(tx: SqlTransaction): Promise<ProductRecord[]> {
+    const rows = await tx.query<ProductRow>(
+      `UPDATE product p SET announced_revision = p.revision
+       FROM (SELECT sku FROM product WHERE revision > announced_revision ORDER BY sku FOR UPDATE) due
+       WHERE p.sku = due.sku AND p.revision > p.announced_revision
+       RETURNING p.sku, p.name, p.price_cents, p.stock_available, p.revision`,
+    );
+    return rows.map(toRecord);
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PedidoCriado } from '@loja/contracts';
-import type { OutboxMetadata, SqlTransaction } from '@loja/messaging';
-import { ProductChanges } from './product-changes.service';
+import type { SqlTransaction } from '@loja/messaging';
 import { ProductRepository } from './product.repository';
 
 export interface StockChange {
@@ -16,8 +15,8 @@ interface StockInTransaction {
   primed: boolean;
   /** Locked SKUs → stock available, with this transaction's changes applied. */
   available: Map<string, number>;
-  /** Changes not written yet, summed per SKU, with the event that caused the last one. */
-  unwritten: Map<string, { delta: number; metadata: OutboxMetadata }>;
+  /** Changes not written yet, summed per SKU. */
+  unwritten: Map<string, number>;
 }
 
 /**
@@ -25,15 +24,12 @@ interface StockInTransaction {
  * product rows are locked once, in SKU order, for every order the batch reserves (so concurrent
  * batches, in this process or another replica, are decided one after the other and never deadlock
  * over their first lock); each event then decides in memory, seeing the changes of the events before
- * it, and all the changes are written in one statement just before COMMIT and announced once per
- * product (ProdutoAtualizado with its state at commit).
+ * it, and all the changes are written in one statement just before COMMIT. They are not announced
+ * here: ProductAnnouncer sends ProdutoAtualizado for the products changed, once per interval.
  */
 @Injectable()
 export class StockLedger {
-  constructor(
-    private readonly products: ProductRepository,
-    private readonly changes: ProductChanges,
-  ) {}
+  constructor(private readonly products: ProductRepository) {}
 
   /**
    * Stock available for `skus` as this transaction sees it, their rows locked until it ends. The first
@@ -57,25 +53,21 @@ export class StockLedger {
   }
 
   /** Applies `changes` to SKUs `available` locked: seen at once by this transaction, written before COMMIT. */
-  adjust(tx: SqlTransaction, changes: readonly StockChange[], metadata: OutboxMetadata): void {
+  adjust(tx: SqlTransaction, changes: readonly StockChange[]): void {
     const stock = this.stockIn(tx);
     for (const { sku, delta } of changes) {
       const available = stock.available.get(sku);
       if (available === undefined) throw new Error(`stock of ${sku} changed without being locked first`);
       stock.available.set(sku, available + delta);
-      stock.unwritten.set(sku, { delta: (stock.unwritten.get(sku)?.delta ?? 0) + delta, metadata });
+      stock.unwritten.set(sku, (stock.unwritten.get(sku) ?? 0) + delta);
     }
     tx.beforeCommit(STOCK_WRITE, () => this.write(tx, stock));
   }
 
   private async write(tx: SqlTransaction, stock: StockInTransaction): Promise<void> {
-    const unwritten = new Map(stock.unwritten);
+    const changes = [...stock.unwritten].map(([sku, delta]) => ({ sku, delta }));
     stock.unwritten.clear();
-    if (unwritten.size === 0) return;
-    const changes = [...unwritten].map(([sku, { delta }]) => ({ sku, delta }));
-    for (const product of await this.products.adjustStockMany(tx, changes)) {
-      this.changes.announce(tx, product, unwritten.get(product.sku)!.metadata);
-    }
+    if (changes.length > 0) await this.products.adjustStockMany(tx, changes);
   }
 
   private stockIn(tx: SqlTransaction): StockInTransaction {

@@ -16,7 +16,7 @@ export class RestockProductService {
     return this.database.transaction(async (tx) => {
       const locked = await this.products.lockStock(tx, [sku]);
       if (!locked.has(sku)) throw new InventoryError('UNKNOWN_SKU', `no product ${sku}`);
-      const product = await this.products.adjustStock(tx, sku, quantity);
+      const product = await this.products.adjustStockAndAnnounce(tx, sku, quantity);
       this.changes.announce(tx, product);
       return product;
     });

@@ -45,7 +45,7 @@ export class ReleaseStockService {
       reservation.lines.map((line) => line.sku),
     );
     const givenBack = reservation.lines.map((line) => ({ sku: line.sku, delta: line.quantity }));
-    this.stock.adjust(tx, givenBack, { causedBy: cause });
+    this.stock.adjust(tx, givenBack);
     this.reservations.setStatus(tx, reservation, 'RELEASED');
     await this.outbox.add(tx, EstoqueLiberado, { orderId, lines: reservation.lines, reason }, { causedBy: cause });
   }

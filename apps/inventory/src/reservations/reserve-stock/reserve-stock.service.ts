@@ -34,7 +34,7 @@ export class ReserveStockService {
       return;
     }
     const taken = plan.lines.map((line) => ({ sku: line.sku, delta: -line.quantity }));
-    this.stock.adjust(tx, taken, { causedBy: cause });
+    this.stock.adjust(tx, taken);
     this.reservations.create(tx, orderId, 'HELD', plan.lines);
     await this.outbox.add(tx, EstoqueReservado, { orderId, lines: plan.lines }, { causedBy: cause });
   }
