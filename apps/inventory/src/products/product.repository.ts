@@ -114,10 +114,10 @@ export class ProductRepository {
    */
   async claimUnannounced(tx: SqlTransaction): Promise<ProductRecord[]> {
     const rows = await tx.query<ProductRow>(
-      `UPDATE product p SET announced_revision = p.revision
-       FROM (SELECT sku FROM product WHERE revision > announced_revision ORDER BY sku FOR UPDATE) due
-       WHERE p.sku = due.sku AND p.revision > p.announced_revision
-       RETURNING p.sku, p.name, p.price_cents, p.stock_available, p.revision`,
+      `UPDATE product SET announced_revision = revision
+       WHERE sku IN (SELECT sku FROM product WHERE revision > announced_revision ORDER BY sku FOR UPDATE)
+         AND revision > announced_revision
+       RETURNING ${COLUMNS}`,
     );
     return rows.map(toRecord);
   }
