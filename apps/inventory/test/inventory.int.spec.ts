@@ -8,18 +8,9 @@ import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
 import { startServiceForTest } from '@loja/service-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaService } from '../src/prisma/prisma.service';
+import { pedidoCriado, stockOf as inventoryStockOf } from './inventory-test-helpers';
 
 type Tap = Awaited<ReturnType<BrokerProbe['tap']>>;
-
-function pedidoCriado(lines: Array<{ sku: string; quantity: number }>) {
-  const orderId = randomUUID();
-  const data = sampleData(PedidoCriado, {
-    orderId,
-    lines: lines.map((l) => ({ ...l, name: l.sku, unitPriceCents: 1000 })),
-    totalCents: 1000,
-  });
-  return createEvent(PedidoCriado, data, { source: 'orders', correlationId: orderId });
-}
 
 describe('inventory on real PostgreSQL and RabbitMQ', () => {
   let ns: TestNamespace;
@@ -28,13 +19,7 @@ describe('inventory on real PostgreSQL and RabbitMQ', () => {
   const apps: INestApplication[] = [];
   let baseUrl: string;
 
-  const stockOf = async (sku: string): Promise<number> => {
-    const products = (await (await fetch(`${baseUrl}/products`)).json()) as Array<{
-      sku: string;
-      stockAvailable: number;
-    }>;
-    return products.find((p) => p.sku === sku)!.stockAvailable;
-  };
+  const stockOf = (sku: string) => inventoryStockOf(baseUrl, sku);
   const eventsFor = (orderId: string, type: string) =>
     tap.messages.filter((m) => m.body.type === type && m.body.data.orderId === orderId);
   const publish = (definition: EventDefinition, event: { id: string }) =>

@@ -1,27 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { createEvent, PedidoCriado } from '@loja/contracts';
-import { sampleData } from '@loja/contracts/samples';
+import { PedidoCriado } from '@loja/contracts';
 import { declareStoreTopology } from '@loja/messaging';
 import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
 import { startServiceForTest } from '@loja/service-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProductAnnouncer } from '../src/products/announce-products/product-announcer.service';
+import { pedidoCriado, stockOf as inventoryStockOf } from './inventory-test-helpers';
 
 type Tap = Awaited<ReturnType<BrokerProbe['tap']>>;
 
 const SKU = 'CALCA-JEANS-42';
-
-function pedidoCriado(quantity: number) {
-  const orderId = randomUUID();
-  const data = sampleData(PedidoCriado, {
-    orderId,
-    lines: [{ sku: SKU, name: SKU, quantity, unitPriceCents: 1000 }],
-    totalCents: 1000 * quantity,
-  });
-  return createEvent(PedidoCriado, data, { source: 'orders', correlationId: orderId });
-}
 
 // The announcer runs at start and then only when a test asks (its interval is an hour), so what it
 // publishes can be counted.
@@ -32,13 +21,7 @@ describe('ProductAnnouncer: the stock the saga moves, one ProdutoAtualizado per 
   let app: INestApplication;
   let baseUrl: string;
 
-  const stockOf = async (sku: string) => {
-    const products = (await (await fetch(`${baseUrl}/products`)).json()) as Array<{
-      sku: string;
-      stockAvailable: number;
-    }>;
-    return products.find((p) => p.sku === sku)!.stockAvailable;
-  };
+  const stockOf = (sku: string) => inventoryStockOf(baseUrl, sku);
   const announcementsOf = (sku: string, from: number) =>
     tap.messages.slice(from).filter((m) => m.body.type === 'ProdutoAtualizado' && m.body.data.sku === sku);
 
@@ -67,7 +50,7 @@ describe('ProductAnnouncer: the stock the saga moves, one ProdutoAtualizado per 
   it('announces six reservations of a SKU as one event with the stock after the last', async () => {
     const from = tap.messages.length;
     const before = await stockOf(SKU);
-    const orders = Array.from({ length: 6 }, () => pedidoCriado(1));
+    const orders = Array.from({ length: 6 }, () => pedidoCriado([{ sku: SKU, quantity: 1 }]));
     await Promise.all(orders.map((order) => probe.publish('loja.events', PedidoCriado.routingKey, order)));
     await waitFor('all six reserved', () =>
       orders.every((order) =>
@@ -93,7 +76,7 @@ describe('ProductAnnouncer: the stock the saga moves, one ProdutoAtualizado per 
   it('two runs at once announce a change once', async () => {
     const from = tap.messages.length;
     const before = await stockOf(SKU);
-    const order = pedidoCriado(2);
+    const order = pedidoCriado([{ sku: SKU, quantity: 2 }]);
     await probe.publish('loja.events', PedidoCriado.routingKey, order);
     await waitFor('reserved', () =>
       tap.messages.some((m) => m.body.type === 'EstoqueReservado' && m.body.data.orderId === order.data.orderId),
