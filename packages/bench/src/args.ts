@@ -59,7 +59,7 @@ Options:
   --duration <s>             seconds per rate (default 20)
   --quick                    smoke test: rates ${QUICK_RATES.join(',')} for 5 s each, 5 s warm-up, 3 s ceilings
   --out <dir>                where to write the results (default bench-results/<timestamp>)
-  --warmup <s>               seconds of orders at 5/s before the first rate, not reported (default 10)
+  --warmup <s>               seconds of orders before the first rate, at the highest rate (at most 50/s), not reported (default 20)
   --ceiling-duration <s>     seconds per ceiling measurement (default 10; 0 skips them)
   --samples <n>              orders per rate followed to their final state (default 200)
   --skus <list>              SKUs of every order, one unit each (default ${DEFAULT_SKUS.join(',')})
@@ -156,7 +156,7 @@ export function parseBenchArgs(argv: readonly string[]): Parsed {
           : values.quick
             ? 3
             : 10,
-      warmupS: values.warmup !== undefined ? nonNegative(values.warmup, '--warmup') : values.quick ? 5 : 10,
+      warmupS: values.warmup !== undefined ? nonNegative(values.warmup, '--warmup') : values.quick ? 5 : 20,
       out: values.out,
       target: ordersUrl !== undefined ? { ordersUrl: url(ordersUrl), inventoryUrl: url(inventoryUrl!) } : undefined,
       serviceEnv,

@@ -13,7 +13,7 @@ describe('parseBenchArgs', () => {
     expect(options([])).toEqual({
       rates: DEFAULT_RATES,
       durationS: 20,
-      warmupS: 10,
+      warmupS: 20,
       ceilingDurationS: 10,
       out: undefined,
       target: undefined,

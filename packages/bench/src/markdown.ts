@@ -22,7 +22,7 @@ export function renderMarkdown(report: BenchReport): string {
   const env = Object.entries(report.settings.serviceEnv);
   lines.push(
     `Store: ${report.store === 'own' ? `started by the bench (namespace \`${report.namespace}\`, SHIPPING_DELAY_MS=0)` : 'external (given by URL)'}; ` +
-      `${report.settings.durationS} s per rate${report.settings.warmupS ? ` after a ${report.settings.warmupS} s warm-up at 5 orders/s` : ''}; each order: 1 × ${report.settings.skus.join(' + 1 × ')}, card approved` +
+      `${report.settings.durationS} s per rate${report.settings.warmupS ? ` after a ${report.settings.warmupS} s warm-up at ${report.settings.warmupRate ?? 5} orders/s` : ''}; each order: 1 × ${report.settings.skus.join(' + 1 × ')}, card approved` +
       (env.length ? `; service env: ${env.map(([k, v]) => `${k}=${v}`).join(', ')}` : '') +
       `; ${tracingLine(report.settings.tracing)}.`,
     '',

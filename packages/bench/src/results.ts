@@ -12,6 +12,8 @@ export interface BenchReport {
     rates: number[];
     durationS: number;
     warmupS: number;
+    /** Orders/s of the warm-up (absent in reports from before it was recorded: 5). */
+    warmupRate?: number;
     ceilingDurationS: number;
     skus: string[];
     serviceEnv: Record<string, string>;

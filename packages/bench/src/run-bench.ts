@@ -16,7 +16,7 @@ import { startMailSinkProcess, type MailSinkProcess } from './mail-sink-process'
 import { runOverloadPhase, waitForBacklog } from './overload-phase';
 import { measurePostgresCeiling } from './postgres-ceiling';
 import { PostgresActivity } from './postgres-activity';
-import { plannedCount } from './schedule';
+import { plannedCount, warmupRate } from './schedule';
 import { runRatePhase } from './rate-phase';
 import type { BenchReport, OverloadResult, RateResult } from './results';
 import { DEFAULT_CRITERIA, maxSustainableRate, utilisation } from './sustainable';
@@ -28,7 +28,6 @@ export const REPO_ROOT = resolve(__dirname, '../../..');
 const SERVICES: Service[] = ['orders', 'inventory', 'payments', 'logistics', 'notifications'];
 /** The largest restock Inventory takes in one request (Quantity's maximum). */
 const MAX_RESTOCK = 10_000;
-const WARMUP_RATE = 5;
 
 export interface BenchIo {
   log: (line: string) => void;
@@ -121,7 +120,7 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
     await catalogueReplicated(http, urls.ordersUrl, urls.inventoryUrl);
     const perSku =
       options.rates.reduce((sum, rate) => sum + plannedCount(rate, options.durationS), 0) +
-      plannedCount(WARMUP_RATE, options.warmupS) +
+      plannedCount(warmupRate(options.rates), options.warmupS) +
       overloadOrders(options);
     await restock(http, urls.inventoryUrl, options.skus, Math.ceil(perSku * 1.05) + 100, log);
 
@@ -150,9 +149,9 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
     };
     if (options.warmupS > 0) {
       // Freshly started services are slow for a while (JIT, query caches, pools): not what a rate should measure.
-      const warmupRate = Math.min(WARMUP_RATE, options.rates[0] ?? WARMUP_RATE);
-      log(`warm-up: ${warmupRate} orders/s for ${options.warmupS} s (not reported)`);
-      const { result } = await runRatePhase({ ...phase, log: () => undefined }, warmupRate, options.warmupS);
+      const rate = warmupRate(options.rates);
+      log(`warm-up: ${rate} orders/s for ${options.warmupS} s (not reported)`);
+      const { result } = await runRatePhase({ ...phase, log: () => undefined }, rate, options.warmupS);
       log(
         `warm-up done: final p50/p99 ${result.final.p50 ?? 'n/a'}/${result.final.p99 ?? 'n/a'} ms, ` +
           `${result.errors.notFinal} not final after ${(result.drainMs / 1000).toFixed(1)} s`,
@@ -271,6 +270,7 @@ export async function runBench(options: BenchOptions, io: BenchIo): Promise<Benc
       rates: options.rates,
       durationS: options.durationS,
       warmupS: options.warmupS,
+      warmupRate: warmupRate(options.rates),
       ceilingDurationS: options.ceilingDurationS,
       skus: options.skus,
       serviceEnv: options.serviceEnv,

@@ -7,6 +7,7 @@ import {
   pollBudgetPerSec,
   pollIntervalMs,
   sampleStride,
+  warmupRate,
 } from './schedule';
 
 describe('open-loop schedule', () => {
@@ -69,5 +70,13 @@ describe('poll budget', () => {
     expect(pollBudgetPerSec(40)).toBe(20);
     expect(pollBudgetPerSec(100)).toBe(50);
     expect(pollBudgetPerSec(400)).toBe(200);
+  });
+});
+
+describe('warm-up rate', () => {
+  it('is the highest rate measured, at most 50/s', () => {
+    expect(warmupRate([10, 25])).toBe(25);
+    expect(warmupRate([25, 50, 100, 200, 400])).toBe(50);
+    expect(warmupRate([100])).toBe(50);
   });
 });
