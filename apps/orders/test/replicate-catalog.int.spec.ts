@@ -1,6 +1,7 @@
 import { waitFor } from '@loja/messaging/testing';
 import { describe, expect, it } from 'vitest';
 import { PrismaService } from '../src/prisma/prisma.service';
+import { sampleOrderRequest } from '@loja/contracts/samples';
 import { CATALOG, ordersUnderTest, productUpdate } from './orders-alone';
 
 describe('catalogue replica, fed by ProdutoAtualizado', () => {
@@ -27,5 +28,22 @@ describe('catalogue replica, fed by ProdutoAtualizado', () => {
       stockAvailable: 7,
       revision: 5,
     });
+  });
+
+  it('prices the next order at a new price as soon as the replica has it', async () => {
+    const product = CATALOG[1]!;
+    const order = sampleOrderRequest({ items: [{ sku: product.sku, quantity: 2 }] });
+    expect((await orders.placeOrder(order)).totalCents).toBe(2 * product.priceCents);
+
+    await orders.send(productUpdate({ ...product, priceCents: product.priceCents + 100 }, 2));
+    await waitFor(
+      'new price replicated',
+      async () => (await orders.getJson(`/products/${product.sku}`)).body.priceCents === product.priceCents + 100,
+    );
+    const repriced = await orders.placeOrder(order);
+    expect(repriced.totalCents).toBe(2 * (product.priceCents + 100));
+    expect(repriced.lines).toEqual([
+      expect.objectContaining({ sku: product.sku, quantity: 2, unitPriceCents: product.priceCents + 100 }),
+    ]);
   });
 });

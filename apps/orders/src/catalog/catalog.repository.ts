@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { DataOf, ProdutoAtualizado } from '@loja/contracts';
 import { Database, type SqlTransaction } from '@loja/messaging';
+import { ORDERS_CONFIG, type OrdersConfig } from '../config/orders.config';
 import { PrismaService } from '../prisma/prisma.service';
+import { CatalogPrices, type ProductPrice } from './catalog-prices';
 
 /** A product of the replica, as the rest of Orders sees it. */
 export interface CatalogProductRecord {
@@ -13,12 +15,10 @@ export interface CatalogProductRecord {
   revision: number;
 }
 
-interface CatalogRow {
+interface PriceRow {
   sku: string;
   name: string;
   price_cents: number;
-  stock_available: number;
-  revision: number;
 }
 
 const UPSERT_IF_NEWER = `INSERT INTO catalog_product (sku, name, price_cents, stock_available, revision, updated_at)
@@ -31,10 +31,15 @@ const UPSERT_IF_NEWER = `INSERT INTO catalog_product (sku, name, price_cents, st
 /** The only place that reads and writes the catalogue replica. */
 @Injectable()
 export class CatalogRepository {
+  private readonly prices: CatalogPrices;
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly database: Database,
-  ) {}
+    @Inject(ORDERS_CONFIG) config: OrdersConfig,
+  ) {
+    this.prices = new CatalogPrices(config.ORDERS_CATALOG_PRICES_TTL_MS, (skus) => this.readPrices(skus));
+  }
 
   /**
    * Inserts the product, or overwrites it only when `product.revision` is newer than the stored one:
@@ -42,6 +47,7 @@ export class CatalogRepository {
    * The updates of a transaction are written in one statement just before COMMIT, the newest per SKU.
    */
   replicate(tx: SqlTransaction, product: DataOf<typeof ProdutoAtualizado>): void {
+    tx.afterCommit(() => this.prices.replicated(product));
     tx.writeBeforeCommit(UPSERT_IF_NEWER, product, (updates) => {
       const newest = new Map<string, DataOf<typeof ProdutoAtualizado>>();
       for (const update of updates) {
@@ -58,25 +64,17 @@ export class CatalogRepository {
     });
   }
 
-  /** Every order placed reads this: one prepared statement, not a Prisma query to compile. */
-  async findBySkus(skus: string[]): Promise<Map<string, CatalogProductRecord>> {
-    const rows = await this.database.query<CatalogRow>(
-      `SELECT sku, name, price_cents, stock_available, revision
-       FROM catalog_product WHERE sku = ANY($1::text[])`,
-      [[...new Set(skus)]],
+  /** Name and price of each SKU among `skus` the replica holds; every order placed asks (see CatalogPrices). */
+  pricesOf(skus: readonly string[]): Promise<Map<string, ProductPrice>> {
+    return this.prices.of(skus);
+  }
+
+  private async readPrices(skus: string[]): Promise<Map<string, ProductPrice>> {
+    const rows = await this.database.query<PriceRow>(
+      'SELECT sku, name, price_cents FROM catalog_product WHERE sku = ANY($1::text[])',
+      [skus],
     );
-    return new Map(
-      rows.map((row) => [
-        row.sku,
-        {
-          sku: row.sku,
-          name: row.name,
-          priceCents: row.price_cents,
-          stockAvailable: row.stock_available,
-          revision: row.revision,
-        },
-      ]),
-    );
+    return new Map(rows.map((row) => [row.sku, { name: row.name, priceCents: row.price_cents }]));
   }
 
   findOne(sku: string): Promise<CatalogProductRecord | null> {

@@ -14,6 +14,11 @@ const OrdersEnv = z.object({
   /** …or while this many accepted orders are still on their way to a final state (the saga's backlog). */
   ORDERS_MAX_ORDERS_IN_FLIGHT: z.coerce.number().int().positive().default(400),
   ORDERS_ADMISSION_CHECK_INTERVAL_MS: z.coerce.number().int().positive().default(250),
+  /**
+   * How long a product's name and price are used from memory before the replica is read again, for a
+   * change another Orders instance replicated (this one's own take effect at once); 0 reads every time.
+   */
+  ORDERS_CATALOG_PRICES_TTL_MS: z.coerce.number().int().min(0).default(1000),
   /** The flow page reads queue depths and rates here, on the vhost of RABBITMQ_URL. */
   RABBITMQ_MANAGEMENT_URL: z.url().default('http://guest:guest@127.0.0.1:15672'),
   RABBITMQ_URL: z.url().default('amqp://guest:guest@127.0.0.1:5672'),

@@ -55,7 +55,7 @@ export class PlaceOrderService {
     request: PlaceOrderRequest,
     idempotency: { key: string; hash: string } | undefined,
   ): Promise<PlacedOrder> {
-    const catalog = await this.catalog.findBySkus(request.items.map((item) => item.sku));
+    const catalog = await this.catalog.pricesOf(request.items.map((item) => item.sku));
     const priced = priceOrder(request.items, catalog);
     if (priced.kind === 'unknown-skus') {
       throw new OrdersError(
