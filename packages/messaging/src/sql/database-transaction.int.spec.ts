@@ -73,6 +73,40 @@ describe('Database.transaction on a real PostgreSQL: BEGIN and COMMIT ride with 
     expect(await rows()).toEqual([3]);
   });
 
+  it('sends every write left for the commit with COMMIT, in the order asked, once they are prepared', async () => {
+    const writeAll = () =>
+      database.transaction(async (tx) => {
+        await tx.executeAtCommit('INSERT INTO probe (id) VALUES ($1) /* all at commit */', [21]);
+        await tx.executeAtCommit('UPDATE probe SET amount = amount + $2 WHERE id = $1 /* at commit */', [21, 5]);
+        await tx.executeAtCommit('INSERT INTO probe (id) VALUES ($1) /* all at commit */', [22]);
+        await tx.executeAtCommit('UPDATE probe SET amount = amount + $2 WHERE id = $1 /* at commit */', [21, 2]);
+      });
+    // New texts on this connection are prepared first (only a pipeline's first statement may be).
+    expect(await counted(writeAll)).toBeLessThanOrEqual(4);
+    await database.execute('TRUNCATE probe');
+    expect(await counted(writeAll)).toBe(1);
+    expect(await database.query('SELECT id, amount FROM probe ORDER BY id')).toEqual([
+      { id: 21, amount: 7n },
+      { id: 22, amount: 0n },
+    ]);
+  });
+
+  it('keeps nothing when a later write sent with COMMIT fails, and the connection works on', async () => {
+    await database.execute('INSERT INTO probe (id) VALUES (1)');
+    await expect(
+      database.transaction(async (tx) => {
+        await tx.execute('INSERT INTO probe (id) VALUES ($1)', [23]);
+        await tx.executeAtCommit('INSERT INTO probe (id) VALUES ($1) /* all at commit */', [24]);
+        await tx.executeAtCommit('INSERT INTO probe (id) VALUES ($1) /* all at commit */', [1]);
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    expect(await rows()).toEqual([1]);
+    await database.transaction((tx) =>
+      tx.executeAtCommit('INSERT INTO probe (id) VALUES ($1) /* all at commit */', [25]),
+    );
+    expect(await rows()).toEqual([1, 25]);
+  });
+
   it('keeps nothing when the statement sent with BEGIN fails, and the connection works on', async () => {
     await database.execute('INSERT INTO probe (id) VALUES (1)');
     await expect(

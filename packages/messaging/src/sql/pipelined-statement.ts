@@ -29,46 +29,63 @@ export interface StatementBrackets {
   commit: boolean;
 }
 
+/** A named prepared statement and its values, as node-postgres takes them. */
+export interface StatementConfig {
+  name: string;
+  text: string;
+  values: unknown[];
+  types: unknown;
+}
+
 /**
- * A named prepared statement sent in one round trip with the BEGIN that opens its transaction, the
+ * Named prepared statements sent in one round trip with the BEGIN that opens their transaction, the
  * COMMIT that ends it, or both, instead of one round trip each: on this machine every round trip is
  * a write, a read and a wake-up on both sides.
  *
  * PostgreSQL's extended protocol runs the messages up to a Sync in order and, after an error, skips
  * the rest up to the Sync: a COMMIT sent behind a statement that fails never runs, and the
  * transaction stays open, failed, for the caller to roll back, exactly as if each had been sent on
- * its own. The statement's own Parse goes first, so node-postgres records it as prepared only if
- * PostgreSQL did prepare it. Its result is the statement's, as node-postgres gives it.
+ * its own. The result is the first statement's, as node-postgres gives it; its Parse goes first, so
+ * node-postgres records it as prepared only if PostgreSQL did prepare it. node-postgres keeps that
+ * record for one statement per query, so the statements after the first must be prepared on this
+ * connection already (`isPrepared`), and must return no rows: nothing reads them.
  */
 export function runPipelined(
   client: { query(statement: Query): unknown },
-  config: { name: string; text: string; values: unknown[]; types: unknown },
+  statements: readonly StatementConfig[],
   brackets: StatementBrackets,
 ): Promise<QueryResult> {
   return new Promise((resolve, reject) => {
     client.query(
-      new PipelinedStatement(config, brackets, (error, result) => (error ? reject(error) : resolve(result!))),
+      new PipelinedStatement(statements, brackets, (error, result) => (error ? reject(error) : resolve(result!))),
     );
   });
 }
 
+/** Whether `name` is prepared on the connection of `client` (a transaction's PoolClient). */
+export function isPrepared(client: unknown, name: string): boolean {
+  const connection = (client as { connection: ConnectionInternals }).connection;
+  return connection.parsedStatements[name] !== undefined;
+}
+
 class PipelinedStatement extends Query {
-  /** CommandComplete messages seen: BEGIN's (if sent), then the statement's, then COMMIT's (if sent). */
+  /** CommandComplete messages seen: BEGIN's (if sent), then the statements', then COMMIT's (if sent). */
   private completions = 0;
   private rolledBack = false;
 
   constructor(
-    private readonly config: { name: string; text: string; values: unknown[]; types: unknown },
+    private readonly statements: readonly StatementConfig[],
     private readonly brackets: StatementBrackets,
     callback: (error: Error | undefined, result: QueryResult | undefined) => void,
   ) {
-    super(config as never, callback as never);
+    super(statements[0] as never, callback as never);
     // node-postgres calls `submit` when the connection is free; its typings make it a property.
     this.submit = (connection: Connection) => this.send(connection as unknown as Connection & ConnectionInternals);
   }
 
   private send(connection: Connection & ConnectionInternals): void {
-    const { name, text } = this.config;
+    const [first, ...rest] = this.statements;
+    const { name, text } = first!;
     connection.stream.cork();
     try {
       if (connection.parsedStatements[name] === undefined && connection.submittedNamedStatements[name] === undefined) {
@@ -76,9 +93,16 @@ class PipelinedStatement extends Query {
         connection.submittedNamedStatements[name] = text;
       }
       if (this.brackets.begin) sendUnnamed(connection, 'BEGIN');
-      connection.bind({ statement: name, values: this.config.values as never, valueMapper: prepareValue }, false);
+      connection.bind({ statement: name, values: first!.values as never, valueMapper: prepareValue }, false);
       connection.describe({ type: 'P', name: '' }, false);
       connection.execute({ portal: '' }, false);
+      for (const statement of rest) {
+        connection.bind(
+          { statement: statement.name, values: statement.values as never, valueMapper: prepareValue },
+          false,
+        );
+        connection.execute({ portal: '' }, false);
+      }
       if (this.brackets.commit) sendUnnamed(connection, 'COMMIT');
       connection.sync();
     } finally {
@@ -88,16 +112,13 @@ class PipelinedStatement extends Query {
 
   handleCommandComplete(message: { text: string }, connection: Connection): void {
     const index = this.completions++;
-    const statementIndex = this.brackets.begin ? 1 : 0;
-    if (index < statementIndex) return; // BEGIN's
-    if (index > statementIndex) {
-      // COMMIT's: a transaction that had failed before answers ROLLBACK, and without an error
-      if (message.text !== 'COMMIT') this.rolledBack = true;
-      return;
-    }
-    base.handleCommandComplete.call(this, message, connection);
+    const firstIndex = this.brackets.begin ? 1 : 0;
+    if (index < firstIndex) return; // BEGIN's
+    if (index === firstIndex) return base.handleCommandComplete.call(this, message, connection);
+    if (index < firstIndex + this.statements.length) return; // a later statement's: nothing reads it
+    // COMMIT's: a transaction that had failed before answers ROLLBACK, and without an error
+    if (message.text !== 'COMMIT') this.rolledBack = true;
   }
-
   handleReadyForQuery(connection: Connection): void {
     if (this.rolledBack) return base.handleError.call(this, new TransactionRolledBackError(), connection);
     base.handleReadyForQuery.call(this, connection);

@@ -3,7 +3,7 @@ import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import type { PublishableEvent } from '../outbox/publishable-event';
 import type { Tracing } from '../tracing/tracing';
 import { LockedRows } from './locked-rows';
-import { TransactionRolledBackError, runPipelined, type StatementBrackets } from './pipelined-statement';
+import { TransactionRolledBackError, isPrepared, runPipelined, type StatementConfig } from './pipelined-statement';
 import { sqlTypes } from './sql-types';
 import type { StatementNames } from './statement-names';
 
@@ -44,14 +44,15 @@ export class SqlClient implements SqlExecutor {
  *   rolled-back change);
  * - the events written to the outbox, which the relay publishes right after the commit.
  *
- * Its first statement carries the BEGIN, and `executeAtCommit`'s statement the COMMIT, in the same
- * round trip (see runPipelined): a transaction of three statements costs three round trips, not five.
+ * Its first statement carries the BEGIN, and the `executeAtCommit` statements go with the COMMIT, in
+ * the same round trip (see runPipelined): a transaction of three statements costs three round trips,
+ * not five, and one whose writes all wait for the commit costs one.
  */
 export class SqlTransaction extends SqlClient {
   /** BEGIN was sent (with the first statement). */
   private begun = false;
-  /** The statement to send with COMMIT. */
-  private last: { text: string; values: unknown[] } | undefined;
+  /** The statements to send with COMMIT, in order. */
+  private readonly atCommit: Array<{ text: string; values: unknown[] }> = [];
   private readonly beforeCommitWork = new Map<string, () => Promise<void>>();
   private readonly afterCommitWork: Array<() => void> = [];
   private readonly events: PublishableEvent[] = [];
@@ -69,43 +70,55 @@ export class SqlTransaction extends SqlClient {
   protected override run(text: string, values: unknown[]): Promise<QueryResult> {
     if (this.begun) return super.run(text, values);
     this.begun = true;
-    return this.runBracketed(text, values, { begin: true, commit: false });
+    return this.runWithBegin(text, values);
   }
 
   /**
-   * Runs `text` as the transaction's last statement, in the round trip of its COMMIT: for writes that
-   * nothing in the transaction reads back (the outbox rows). Asked again, it runs the earlier one now.
+   * Runs `text` just before COMMIT, in COMMIT's round trip, after every statement run before then, and
+   * in the order asked: for writes that nothing in the transaction reads back, and that return no rows
+   * (the outbox rows, rows a batch writes at once). A failure shows at commit, and rolls everything back.
    */
-  async executeAtCommit(text: string, values: unknown[]): Promise<void> {
-    const earlier = this.last;
-    this.last = { text, values };
-    if (earlier) await this.execute(earlier.text, earlier.values);
+  executeAtCommit(text: string, values: unknown[]): Promise<void> {
+    this.atCommit.push({ text, values });
+    return Promise.resolve();
   }
 
-  /** @internal Database.transaction: COMMIT, with the `executeAtCommit` statement if there is one. */
+  /** @internal Database.transaction: COMMIT, with the `executeAtCommit` statements. */
   async commit(): Promise<void> {
-    const last = this.last;
-    this.last = undefined;
-    if (last) {
+    const queued = this.atCommit.splice(0);
+    const named = queued.map(({ text, values }): StatementConfig | undefined => {
+      const name = this.names.nameOf(text);
+      return name === undefined ? undefined : { name, text, values, types: sqlTypes };
+    });
+    // COMMIT takes the longest tail of named statements whose all but first are prepared on this
+    // connection already (see runPipelined); the statements before that tail run first, in order.
+    let start = named.length;
+    while (start > 0 && named[start - 1] !== undefined) {
+      start--;
+      if (!isPrepared(this.client, named[start]!.name)) break;
+    }
+    for (const { text, values } of queued.slice(0, start)) await this.execute(text, values);
+    const pipeline = named.slice(start) as StatementConfig[];
+    if (pipeline.length > 0) {
       const begin = !this.begun;
       this.begun = true;
-      await this.runBracketed(last.text, last.values, { begin, commit: true });
+      await runPipelined(this.client, pipeline, { begin, commit: true });
     } else if (this.begun) {
       await this.commitAlone();
     } // else no statement at all: nothing to commit
   }
 
   /**
-   * The statement with BEGIN before it and/or COMMIT after it, in one round trip; a text past
-   * StatementNames' bound has no name to pipeline with, and BEGIN and COMMIT then go on their own.
+   * The transaction's first statement, with BEGIN before it in one round trip; a text past
+   * StatementNames' bound has no name to pipeline with, and BEGIN then goes on its own.
    */
-  private async runBracketed(text: string, values: unknown[], brackets: StatementBrackets): Promise<QueryResult> {
+  private async runWithBegin(text: string, values: unknown[]): Promise<QueryResult> {
     const name = this.names.nameOf(text);
-    if (name !== undefined) return runPipelined(this.client, { name, text, values, types: sqlTypes }, brackets);
-    if (brackets.begin) await this.client.query('BEGIN');
-    const result = await super.run(text, values);
-    if (brackets.commit) await this.commitAlone();
-    return result;
+    if (name !== undefined) {
+      return runPipelined(this.client, [{ name, text, values, types: sqlTypes }], { begin: true, commit: false });
+    }
+    await this.client.query('BEGIN');
+    return super.run(text, values);
   }
 
   private async commitAlone(): Promise<void> {
@@ -150,7 +163,9 @@ export class SqlTransaction extends SqlClient {
    * Queues `row` for one write, just before COMMIT, of every row queued under `key`: a batch of events
    * inserts its rows in one statement instead of one each. The transaction cannot read the rows back
    * before then, so queue only rows nothing in it reads again, or `add` them to the `lockForEvents` rows
-   * the use case reads them from (or keep them in `local` state).
+   * the use case reads them from (or keep them in `local` state). A `write` that needs nothing back
+   * sends its statement with `executeAtCommit`, in COMMIT's round trip: after the statements of any
+   * before-commit work that comes later, so not for rows one of those needs (a foreign key's parent).
    */
   writeBeforeCommit<Row>(key: string, row: Row, write: (rows: Row[]) => Promise<unknown>): void {
     const rows = this.local<Row[]>(`${key}:rows`, () => []);
