@@ -45,7 +45,7 @@ export class ReservationRepository {
     const reservation = { orderId, status, lines };
     this.reservations(tx).add(orderId, reservation);
     tx.writeBeforeCommit(CREATE_RESERVATIONS, reservation, (created) =>
-      tx.execute(CREATE_RESERVATIONS, [
+      tx.executeAtCommit(CREATE_RESERVATIONS, [
         created.map((r) => r.orderId),
         created.map((r) => r.status),
         created.map((r) => JSON.stringify(r.lines)),
@@ -59,7 +59,7 @@ export class ReservationRepository {
     if (this.reservations(tx).addedRow(reservation.orderId) === reservation) return; // inserted as it is at COMMIT
     tx.writeBeforeCommit(SET_STATUSES, reservation, (changed) => {
       const unique = [...new Set(changed)];
-      return tx.execute(SET_STATUSES, [unique.map((r) => r.orderId), unique.map((r) => r.status)]);
+      return tx.executeAtCommit(SET_STATUSES, [unique.map((r) => r.orderId), unique.map((r) => r.status)]);
     });
   }
 

@@ -95,7 +95,7 @@ export class ShipmentRepository {
     shipped: { carrier: string; trackingCode: string; shippedAt: Date },
   ): void {
     tx.writeBeforeCommit(MARK_SHIPPED, { id, ...shipped }, (all) =>
-      tx.execute(MARK_SHIPPED, [
+      tx.executeAtCommit(MARK_SHIPPED, [
         all.map((s) => s.id),
         all.map((s) => s.carrier),
         all.map((s) => s.trackingCode),

@@ -43,6 +43,7 @@ export class ShippingDetailsRepository {
   /** Keeps the first details recorded for an order; later ones for the same order change nothing. */
   record(tx: SqlTransaction, details: ShippingDetails): void {
     if (!this.details(tx).add(details.orderId, { shipmentPrepared: false, cancelled: false })) return;
+    // Before COMMIT, not with it: a shipment prepared in the same transaction references these rows.
     tx.writeBeforeCommit(RECORD_DETAILS, details, (all) =>
       tx.execute(RECORD_DETAILS, [
         all.map((d) => d.orderId),

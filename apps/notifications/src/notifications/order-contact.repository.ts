@@ -22,7 +22,7 @@ export class OrderContactRepository {
    */
   remember(tx: SqlTransaction, contact: { orderId: string; customerName: string; email: string }): void {
     tx.writeBeforeCommit(REMEMBER_CONTACTS, contact, (contacts) =>
-      tx.execute(REMEMBER_CONTACTS, [
+      tx.executeAtCommit(REMEMBER_CONTACTS, [
         contacts.map((c) => c.orderId),
         contacts.map((c) => c.customerName),
         contacts.map((c) => c.email),

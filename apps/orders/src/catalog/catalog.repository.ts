@@ -54,7 +54,7 @@ export class CatalogRepository {
         if ((newest.get(update.sku)?.revision ?? -1) < update.revision) newest.set(update.sku, update);
       }
       const products = [...newest.values()];
-      return tx.execute(UPSERT_IF_NEWER, [
+      return tx.executeAtCommit(UPSERT_IF_NEWER, [
         products.map((p) => p.sku),
         products.map((p) => p.name),
         products.map((p) => p.priceCents),

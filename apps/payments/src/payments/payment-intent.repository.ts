@@ -73,7 +73,7 @@ export class PaymentIntentRepository {
   record(tx: SqlTransaction, intent: PaymentIntent): void {
     if (!this.intents(tx).add(intent.orderId, { ...intent, charged: false, cancelled: false })) return;
     tx.writeBeforeCommit(RECORD_INTENTS, intent, (intents) =>
-      tx.execute(RECORD_INTENTS, [
+      tx.executeAtCommit(RECORD_INTENTS, [
         intents.map((i) => i.orderId),
         intents.map((i) => i.amountCents),
         intents.map((i) => i.currency),

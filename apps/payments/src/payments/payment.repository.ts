@@ -35,7 +35,7 @@ export class PaymentRepository {
     payment: Omit<PaymentRecord, 'createdAt' | 'refundId' | 'refundCode' | 'refundedAt'>,
   ): void {
     tx.writeBeforeCommit(RECORD_PAYMENTS, payment, (payments) =>
-      tx.execute(RECORD_PAYMENTS, [
+      tx.executeAtCommit(RECORD_PAYMENTS, [
         payments.map((p) => p.id),
         payments.map((p) => p.orderId),
         payments.map((p) => p.amountCents),
