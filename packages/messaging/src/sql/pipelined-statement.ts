@@ -119,6 +119,7 @@ class PipelinedStatement extends Query {
     // COMMIT's: a transaction that had failed before answers ROLLBACK, and without an error
     if (message.text !== 'COMMIT') this.rolledBack = true;
   }
+
   handleReadyForQuery(connection: Connection): void {
     if (this.rolledBack) return base.handleError.call(this, new TransactionRolledBackError(), connection);
     base.handleReadyForQuery.call(this, connection);
