@@ -3,7 +3,7 @@ import { InvalidEventError, parseEvent, type AnyEvent } from '@loja/contracts';
 import type { Span } from '@opentelemetry/api';
 import type { ConsumeMessage } from 'amqplib';
 import { Headers } from '../headers';
-import { recordInInbox } from '../inbox/inbox';
+import { anyHandled, isRedelivery, recordInInbox, recordNewInInbox } from '../inbox/inbox';
 import { MESSAGING_OPTIONS, type MessagingOptions } from '../messaging.options';
 import { Database } from '../sql/database';
 import type { SqlTransaction } from '../sql/sql-transaction';
@@ -48,13 +48,14 @@ interface Delivery {
 /**
  * The way of one message through a queue's consumer:
  *
- *   parse → inbox → handler → commit → ack
+ *   parse → handler → inbox + commit → ack
  *
  * 1. parse: the bytes become a validated event, once; an invalid message goes to the DLQ at once;
  * 2. the messages of a queue that arrive while a transaction runs wait for the next one (up to
  *    MESSAGING_BATCH_SIZE): one BEGIN/COMMIT, one disk flush and one connection for all of them;
- * 3. in that transaction, the events are recorded in the inbox (a duplicate is skipped) and each new
- *    one is handled;
+ * 3. in that transaction, each event is handled and recorded in the inbox, its row going with the
+ *    COMMIT; a redelivered event breaks the inbox's key there, and the batch runs again with the
+ *    inbox rows written first, which skips it (see `transact`);
  * 4. after COMMIT, and only then, each message is acked;
  * 5. if a handler throws, the transaction rolls back (none of its effects are kept), the message
  *    whose handler threw goes to failure routing (retry or DLQ) and is acked once its copy is
@@ -137,7 +138,7 @@ export class DeliveryPipeline {
     let remaining = deliveries;
     while (remaining.length > 1) {
       try {
-        const handled = await this.timedTransaction(stats, (tx) => this.apply(tx, queue, stats, remaining));
+        const handled = await this.transact(queue, stats, remaining);
         stats.observeBatchSize(remaining.length);
         stats.batches++;
         stats.batchedMessages += remaining.length;
@@ -163,9 +164,7 @@ export class DeliveryPipeline {
   private async handleAlone(queue: ConsumerQueue, stats: QueueStats, delivery: Delivery): Promise<void> {
     let handled: boolean[];
     try {
-      handled = await this.tracing.within(delivery.span, () =>
-        this.timedTransaction(stats, (tx) => this.apply(tx, queue, stats, [delivery])),
-      );
+      handled = await this.tracing.within(delivery.span, () => this.transact(queue, stats, [delivery]));
     } catch (error) {
       return this.routeFailure(queue, delivery, error instanceof HandlerFailure ? error.cause : error);
     }
@@ -195,7 +194,55 @@ export class DeliveryPipeline {
     });
   }
 
-  /** The inbox rows and the handlers' effects, in one transaction; per delivery, whether it was new. */
+  /**
+   * The deliveries' transaction; per delivery, whether its event was new (false: a redelivery, skipped).
+   *
+   * Most events are new, so they are handled first and their inbox rows written with the COMMIT, in
+   * its round trip: one round trip fewer than writing the rows first and reading back which are new.
+   * If one was handled before, its row breaks the inbox's key at COMMIT (or its work, done again, fails
+   * on what the first time left), everything rolls back, and the deliveries run again the careful way
+   * (`apply`), which skips it.
+   */
+  private async transact(queue: ConsumerQueue, stats: QueueStats, deliveries: Delivery[]): Promise<boolean[]> {
+    const distinct = new Set(deliveries.map((delivery) => delivery.event.id)).size === deliveries.length;
+    if (distinct) {
+      try {
+        return await this.timedTransaction(stats, (tx) => this.applyAsNew(tx, queue, stats, deliveries));
+      } catch (error) {
+        if (!(await this.foundRedelivery(queue, deliveries, error))) throw error;
+        this.logger.debug({ msg: 'a redelivered event rolled the batch back, running it again', queue: queue.name });
+      }
+    }
+    return this.timedTransaction(stats, (tx) => this.apply(tx, queue, stats, deliveries));
+  }
+
+  /**
+   * Whether the failure of `applyAsNew` came from an event handled already: its inbox row broke the key,
+   * or its work, done again, failed on what the first time left (a handler, or before-commit work).
+   */
+  private async foundRedelivery(queue: ConsumerQueue, deliveries: Delivery[], error: unknown): Promise<boolean> {
+    if (isRedelivery(error)) return true;
+    const suspects = error instanceof HandlerFailure ? [error.delivery] : deliveries;
+    const ids = suspects.map((delivery) => delivery.event.id);
+    // Unable to tell (the database away): the failure stands, and is routed as such.
+    return anyHandled(this.database, queue.name, ids).catch(() => false);
+  }
+
+  /** Every delivery handled as new, their inbox rows written with the COMMIT (see `transact`). */
+  private async applyAsNew(
+    tx: SqlTransaction,
+    queue: ConsumerQueue,
+    stats: QueueStats,
+    deliveries: Delivery[],
+  ): Promise<boolean[]> {
+    const events = deliveries.map((delivery) => delivery.event);
+    recordNewInInbox(tx, queue.name, events);
+    tx.handling(events);
+    for (const delivery of deliveries) await this.invoke(tx, stats, delivery);
+    return deliveries.map(() => true);
+  }
+
+  /** The inbox rows first, then the handlers of the new events; per delivery, whether it was new. */
   private async apply(
     tx: SqlTransaction,
     queue: ConsumerQueue,
@@ -211,20 +258,23 @@ export class DeliveryPipeline {
     const handled: boolean[] = [];
     for (const delivery of deliveries) {
       const first = fresh.delete(delivery.event.id);
-      if (first) {
-        const started = performance.now();
-        try {
-          // Its own span is the active one: what the handler adds to the outbox continues its trace.
-          await this.tracing.within(delivery.span, () => delivery.handler.invoke(delivery.event, tx));
-        } catch (error) {
-          throw new HandlerFailure(delivery, error instanceof Error ? error : new Error(String(error)));
-        } finally {
-          stats.observeHandler((performance.now() - started) / 1000);
-        }
-      }
+      if (first) await this.invoke(tx, stats, delivery);
       handled.push(first);
     }
     return handled;
+  }
+
+  /** Runs the delivery's handler in `tx`; what it throws becomes a HandlerFailure naming the delivery. */
+  private async invoke(tx: SqlTransaction, stats: QueueStats, delivery: Delivery): Promise<void> {
+    const started = performance.now();
+    try {
+      // Its own span is the active one: what the handler adds to the outbox continues its trace.
+      await this.tracing.within(delivery.span, () => delivery.handler.invoke(delivery.event, tx));
+    } catch (error) {
+      throw new HandlerFailure(delivery, error instanceof Error ? error : new Error(String(error)));
+    } finally {
+      stats.observeHandler((performance.now() - started) / 1000);
+    }
   }
 
   /** After COMMIT: the message's effects are durable, so it is acked now. */
