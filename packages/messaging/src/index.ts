@@ -32,7 +32,7 @@ export {
   originalQueueOfDeadLetterQueue,
 } from './topology/queue-names';
 export { Database } from './sql/database';
-export { createDatabasePool } from './sql/database-pools';
+export { createDatabasePool, TransactionPool } from './sql/database-pools';
 export { SqlTransaction, type SqlExecutor } from './sql/sql-transaction';
 export type { OutboxLag } from './outbox/outbox-relay.service';
 export { declareStoreTopology, type StoreTopologyOptions } from './topology/declare-store-topology';

@@ -4,10 +4,9 @@ import type { INestApplication } from '@nestjs/common';
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
 import { createEvent, orderIdOf, PedidoCriado, type DataOf } from '@loja/contracts';
 import { sampleData } from '@loja/contracts/samples';
-import type { PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database, EventConsumers, Headers, OutboxRelay, OutboxService } from '../src';
-import { BrokerProbe, TestNamespace, waitFor } from '../src/testing';
+import { BrokerProbe, countRoundTrips, TestNamespace, waitFor } from '../src/testing';
 import { OUTBOX_LAG } from '../src/outbox/outbox-relay.service';
 import { RelayPool, TransactionPool } from '../src/sql/database-pools';
 import { FailurePlan, PrismaService, startTestApp } from './fixtures/test-app';
@@ -101,24 +100,16 @@ describe('messaging: outbox → broker → inbox, on real PostgreSQL and RabbitM
   });
 
   it("writes an event's inbox row with its COMMIT: the handler's one statement and COMMIT, two round trips", async () => {
-    const pool = app.get(TransactionPool);
-    let roundTrips = 0;
-    const counted = new WeakSet<object>();
-    const countRoundTrips = (client: PoolClient) => {
-      if (counted.has(client)) return;
-      counted.add(client);
-      (client as unknown as { connection: NodeJS.EventEmitter }).connection.on('readyForQuery', () => roundTrips++);
-    };
-    pool.on('acquire', countRoundTrips);
+    const roundTrips = countRoundTrips(app.get(TransactionPool));
     try {
       const event = createEvent(PedidoCriado, order(), { source: 'orders', correlationId: randomUUID() });
       await probe.publish('loja.events', 'pedido.criado', event, { messageId: event.id });
       await waitFor('effect recorded', async () => (await effectsOf(event.data.orderId)) === 1);
       await waitFor('its delivery acked', async () => (await probe.messageCount(QUEUE)) === 0);
       // BEGIN with the handler's INSERT, then the inbox row with COMMIT (no round trip of its own).
-      expect(roundTrips).toBe(2);
+      expect(roundTrips.count).toBe(2);
     } finally {
-      pool.off('acquire', countRoundTrips);
+      roundTrips.stop();
     }
   });
 
