@@ -122,7 +122,7 @@ export const sagaEvents = {
 const SAGA_PATH = ['PENDING', 'STOCK_RESERVED', 'PAID', 'IN_PREPARATION', 'SHIPPED'] as const;
 
 /** Fast retries, so that a test sees an event dead-lettered within seconds. */
-const QUICK_RETRIES = { MESSAGING_RETRY_INITIAL_DELAY_MS: '100', MESSAGING_RETRY_ATTEMPTS: '3' };
+export const QUICK_RETRIES = { MESSAGING_RETRY_INITIAL_DELAY_MS: '100', MESSAGING_RETRY_ATTEMPTS: '3' };
 
 /**
  * Orders alone for one spec file: its own databases and vhost, booted before the file's tests and

@@ -1,15 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import { PedidoEnviado } from '@loja/contracts';
 import { sampleData } from '@loja/contracts/samples';
-import { metricValue, scrapeMetrics, waitFor } from '@loja/messaging/testing';
+import { TransactionPool } from '@loja/messaging';
+import { countRoundTrips, metricValue, scrapeMetrics, waitFor } from '@loja/messaging/testing';
 import { describe, expect, it } from 'vitest';
-import { ordersUnderTest, sagaEvents, type Json } from './orders-alone';
+import { ordersUnderTest, QUICK_RETRIES, sagaEvents, type Json } from './orders-alone';
 
 /** What the order shows once shipped: the carrier and tracking code of PedidoEnviado. */
 const SHIPPING = (({ carrier, trackingCode }) => ({ carrier, trackingCode }))(sampleData(PedidoEnviado));
 
 describe('tracking an order through the saga', () => {
-  const orders = ordersUnderTest('orders_track');
+  // No admission checks while a test counts round trips: they would run on the same pool.
+  const orders = ordersUnderTest('orders_track', {
+    env: { ...QUICK_RETRIES, ORDERS_ADMISSION_CHECK_INTERVAL_MS: String(3_600_000) },
+  });
+
+  it('moves an order in two round trips: its lock with BEGIN, its writes and inbox row with COMMIT', async () => {
+    const ids = await Promise.all(Array.from({ length: 12 }, async () => (await orders.placeOrder()).id));
+    const roundTrips = countRoundTrips(orders.app.get(TransactionPool));
+    try {
+      for (const id of ids) {
+        const handledBefore = orders.consumers().stats.handled;
+        await orders.send(sagaEvents.reserved(id));
+        await waitFor('the event handled', () => orders.consumers().stats.handled > handledBefore);
+      }
+      // Two per event, and at most one more on each connection of the pool (6) the first time: a
+      // statement not prepared there yet goes on its own.
+      expect(roundTrips.count).toBeLessThanOrEqual(2 * ids.length + 6);
+    } finally {
+      roundTrips.stop();
+    }
+    for (const id of ids) expect((await orders.getOrder(id)).status).toBe('STOCK_RESERVED');
+  });
 
   it('follows the saga in order up to SHIPPED, with carrier and tracking code', async () => {
     const { id } = await orders.placeOrder();

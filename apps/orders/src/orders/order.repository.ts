@@ -376,7 +376,8 @@ export class OrderRepository {
 
   /**
    * Appends the timeline entries (each with the order's status once its event was applied) and stores
-   * the new state of the orders whose status changed. One statement for any number of events.
+   * the new state of the orders whose status changed. One statement for any number of events, sent
+   * with COMMIT: nothing in the transaction reads these rows back.
    */
   async recordEvents(
     tx: SqlTransaction,
@@ -384,7 +385,7 @@ export class OrderRepository {
     changed: ReadonlyMap<string, OrderState>,
   ): Promise<void> {
     const orders = [...changed];
-    await tx.execute(
+    await tx.executeAtCommit(
       `WITH updated AS (
          UPDATE "order" o
          SET status = c.status, cancellation_reason = c.cancellation_reason, carrier = c.carrier,
