@@ -13,12 +13,21 @@ interface Tracked {
 
 const TICK_MS = 10;
 
+/** What the poller reads of GET /orders/:id. */
+interface FinalStateView {
+  status?: string;
+  timeline?: Array<{ status?: string; recordedAt?: string }>;
+}
+
+/** A performance.now() time on the wall clock, as the store's timestamps are (same machine). */
+const wallClock = (performanceMs: number) => performance.timeOrigin + performanceMs;
+
 /**
  * Follows a sample of orders to their final state with GET /orders/:id: every 50 ms while young, then
  * less often as they age (see pollIntervalMs). A budget of polls per second (token bucket) and a cap on
  * requests in flight keep the measurement light next to the load it measures: when a backlog leaves
  * many orders pending, the most overdue is polled first and all are polled less often. An order's
- * final time is when a poll sees it.
+ * final time is when a poll sees it, and also when Orders recorded it (its timeline's recordedAt).
  */
 export class FinalStatePoller {
   private readonly tracked = new Map<string, Tracked>();
@@ -28,6 +37,11 @@ export class FinalStatePoller {
   private lastTick = performance.now();
   /** POST → final state seen, in ms. */
   readonly latencies: number[] = [];
+  /**
+   * POST → final state recorded, in ms: the time Orders wrote on the final entry of the order's
+   * timeline. Exact, where `latencies` are late by up to a poll interval (50 ms and more).
+   */
+  readonly recordedLatencies: number[] = [];
   readonly outcomes: Record<string, number> = {};
   polls = 0;
 
@@ -89,9 +103,12 @@ export class FinalStatePoller {
       .send('GET', `${this.ordersUrl}/orders/${order.id}`, { timeoutMs: 10_000 })
       .then((response) => {
         const seen = performance.now();
-        const status = (response.body as { status?: string } | undefined)?.status;
+        const body = response.body as FinalStateView | undefined;
+        const status = body?.status;
         if (response.status === 200 && status && FINAL_STATUSES.includes(status)) {
           this.latencies.push(seen - order.startedAt);
+          const recordedAt = body.timeline?.find((entry) => entry.status === status)?.recordedAt;
+          if (recordedAt) this.recordedLatencies.push(Date.parse(recordedAt) - wallClock(order.startedAt));
           this.outcomes[status] = (this.outcomes[status] ?? 0) + 1;
           this.tracked.delete(order.id);
         } else {

@@ -19,6 +19,7 @@ function rate(offeredRate: number, overrides: Partial<RateResult> = {}): RateRes
     drainMs: 400,
     post: latency(8.4, 15, 31),
     final: latency(95, 150, 210),
+    finalRecorded: latency(71, 122, 180),
     broker: {
       publishPerSec: offeredRate * 6,
       deliverPerSec: offeredRate * 14,
@@ -122,18 +123,24 @@ describe('renderRateTable', () => {
     const table = renderRateTable(report.rates).split('\n');
     expect(table).toHaveLength(5);
     expect(table[0]).toBe(
-      '| offered/s | accepted/s | completed/s | POST p50/p95/p99 ms | final p50/p95/p99 ms (n) | broker publish/s | broker deliver/s | errors | sustainable |',
+      '| offered/s | accepted/s | completed/s | POST p50/p95/p99 ms | final p50/p95/p99 ms (n) | final recorded p50/p95/p99 ms | broker publish/s | broker deliver/s | errors | sustainable |',
     );
-    expect(table[2]).toBe('| 25 | 25.0 | 25.0 | 8.4 / 15 / 31 | 95 / 150 / 210 (200) | 150 | 350 | 0 | yes |');
+    expect(table[2]).toBe(
+      '| 25 | 25.0 | 25.0 | 8.4 / 15 / 31 | 95 / 150 / 210 (200) | 71 / 122 / 180 | 150 | 350 | 0 | yes |',
+    );
     expect(table[4]).toContain('| 100 | 100.0 | 80.0 | 8.4 / 15 / 31 | 1800 / 4200 / 6100 (200) |');
     expect(table[4]).toContain('| no: completed 80/s < 95 % of 100/s offered; 7 error(s) |');
   });
 
   it('says n/a where nothing was measured', () => {
     const row = renderRateTable([
-      rate(10, { broker: null, final: { count: 0, p50: null, p95: null, p99: null, max: null, mean: null } }),
+      rate(10, {
+        broker: null,
+        final: { count: 0, p50: null, p95: null, p99: null, max: null, mean: null },
+        finalRecorded: { count: 0, p50: null, p95: null, p99: null, max: null, mean: null },
+      }),
     ]);
-    expect(row).toContain('| n/a (0) | n/a | n/a |');
+    expect(row).toContain('| n/a (0) | n/a | n/a | n/a |');
   });
 });
 
@@ -246,6 +253,7 @@ const overload: OverloadResult = {
     retryAfter: { '1': 1350 },
     post: latency(3.1, 12, 40),
     final: latency(900, 1500, 1900, 200),
+    finalRecorded: latency(870, 1460, 1850, 200),
     errors: noErrors,
     schedulerLagMaxMs: 4,
   },
@@ -262,6 +270,7 @@ const overload: OverloadResult = {
     retryAfter: {},
     post: latency(8, 20, 35),
     final: latency(300, 600, 800, 200),
+    finalRecorded: latency(270, 560, 760, 200),
     errors: noErrors,
     schedulerLagMaxMs: 3,
   },
@@ -293,9 +302,11 @@ describe('renderOverload', () => {
       '100 orders/s (2 × 50) for 30 s, then 50 orders/s (the max sustainable rate) for 30 s; completed/s is every order that became final while a segment was sent, and must stay ≥ 90 % of 50/s (45.0/s) in both.',
     );
     expect(text).toContain(
-      '| during | 100 | 55.0 | 52.4 | 104.8 % | 1350 (Retry-After 1 s × 1350) | 3.1 / 12 / 40 | 900 / 1500 / 1900 (200) | 0 |',
+      '| during | 100 | 55.0 | 52.4 | 104.8 % | 1350 (Retry-After 1 s × 1350) | 3.1 / 12 / 40 | 900 / 1500 / 1900 (200) | 870 / 1460 / 1850 | 0 |',
     );
-    expect(text).toContain('| after | 50 | 50.0 | 51.0 | 102.0 % | 0 | 8.0 / 20 / 35 | 300 / 600 / 800 (200) | 0 |');
+    expect(text).toContain(
+      '| after | 50 | 50.0 | 51.0 | 102.0 % | 0 | 8.0 / 20 / 35 | 300 / 600 / 800 (200) | 270 / 560 / 760 | 0 |',
+    );
     expect(text).toContain('Accepted 3150 orders; 3150 final 2.3 s after the window: nothing lost.');
     expect(text).toContain(
       'store 20.5 ms (floor 13.2 ms, 35.6 % above), harness 0.9 ms, all processes 21.4 ms; machine 97 % busy.',

@@ -124,6 +124,7 @@ export async function runOverloadPhase(ctx: PhaseContext, plan: OverloadPlan): P
     retryAfter: s.sender.stats.retryAfter,
     post: summarize(s.sender.stats.postLatencies),
     final: summarize(s.poller.latencies),
+    finalRecorded: summarize(s.poller.recordedLatencies),
     errors: segmentErrors,
     schedulerLagMaxMs: Math.round(s.sender.stats.lagMaxMs),
   });

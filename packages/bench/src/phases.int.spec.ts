@@ -10,7 +10,8 @@ import { DEFAULT_CRITERIA } from './sustainable';
 
 /**
  * A stand-in for Orders, enough for the phases' bookkeeping: POST /orders takes up to `capacity` orders
- * a second and refuses the rest with 503 + Retry-After; an order is SHIPPED 50 ms after it was taken;
+ * a second and refuses the rest with 503 + Retry-After; an order is SHIPPED (and so recorded on its
+ * timeline) 50 ms after it was taken;
  * GET /orders?status=… counts, GET /orders/:id reads one.
  */
 class FakeOrders {
@@ -50,7 +51,10 @@ class FakeOrders {
       const id = /^\/orders\/(.+)$/.exec(url.pathname)?.[1];
       const at = id ? this.taken.get(id) : undefined;
       if (req.method === 'GET' && at !== undefined) {
-        return json(200, { id, status: performance.now() - at >= 50 ? 'SHIPPED' : 'PENDING' });
+        if (performance.now() - at < 50) return json(200, { id, status: 'PENDING', timeline: [] });
+        // Shipped 50 ms after it was taken, and recorded then, as Orders writes it on the timeline.
+        const recordedAt = new Date(performance.timeOrigin + at + 50).toISOString();
+        return json(200, { id, status: 'SHIPPED', timeline: [{ status: 'SHIPPED', recordedAt }] });
       }
       json(404, { statusCode: 404 });
     });
@@ -108,6 +112,10 @@ describe('rate and overload phases against a stand-in Orders', () => {
     expect(result).toMatchObject({ offeredRate: 20, planned: 20, sent: 20, accepted: 20, finalAtEnd: 20 });
     expect(result.completedPerSec).toBe(20);
     expect(result.final.count).toBe(10);
+    // Recorded 50 ms after it was taken (at least 50 ms after it was due), seen by a poll later still.
+    expect(result.finalRecorded.count).toBe(10);
+    expect(result.finalRecorded.p50).toBeGreaterThanOrEqual(50);
+    expect(result.finalRecorded.max).toBeLessThanOrEqual(result.final.max!);
     expect(result.errors.total).toBe(0);
     expect(result.sustainable).toBe(true);
     expect(result.cpuPerOrder.harnessMs).not.toBeNull();

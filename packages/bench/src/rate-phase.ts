@@ -157,6 +157,7 @@ export async function runRatePhase(
     drainMs,
     post: summarize(stats.postLatencies),
     final,
+    finalRecorded: summarize(poller.recordedLatencies),
     broker: costs.broker,
     cpu: costs.cpu,
     cpuPerOrder: costs.cpuPerOrder,

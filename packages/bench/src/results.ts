@@ -143,6 +143,8 @@ export interface RateResult extends OfferedLoad {
   post: LatencySummary;
   /** POST sent → final state seen by the poller, for the sampled orders. */
   final: LatencySummary;
+  /** POST sent → final state recorded by Orders (the timeline's time), for the same orders. */
+  finalRecorded: LatencySummary;
   broker: BrokerRates | null;
   cpu: ProcessCpu[];
   /** Store CPU, floor, share above it and harness CPU, per completed order. */
@@ -233,6 +235,8 @@ export interface OverloadSegment extends OfferedLoad {
   post: LatencySummary;
   /** POST due → final state seen, for the sampled accepted orders of this segment. */
   final: LatencySummary;
+  /** POST due → final state recorded by Orders, for the same orders. */
+  finalRecorded: LatencySummary;
   /** This segment's share of the phase's errors (notFinal is counted for the phase only). */
   errors: RateErrors;
   schedulerLagMaxMs: number;
