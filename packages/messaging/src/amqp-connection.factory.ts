@@ -21,7 +21,12 @@ export async function createAmqpConnection(options: MessagingOptions): Promise<A
     connectionManagerOptions: {
       heartbeatIntervalInSeconds: 5,
       reconnectTimeInSeconds: 1,
-      connectionOptions: { clientProperties: { connection_name: `${options.service}-${process.pid}` } },
+      connectionOptions: {
+        // amqplib leaves Nagle's algorithm on: a publish written right after an ack (or another
+        // publish) on the same connection then waits for the broker's TCP ACK, which it may delay.
+        noDelay: true,
+        clientProperties: { connection_name: `${options.service}-${process.pid}` },
+      },
     },
     enableDirectReplyTo: false,
     registerHandlers: false,
