@@ -7,6 +7,8 @@ interface Tracked {
   id: string;
   /** When the POST was due (performance.now()): latency counts from the intended send time. */
   startedAt: number;
+  /** The same instant on the wall clock (Date.now()), which the store's timestamps use. */
+  startedAtWall: number;
   nextPollAt: number;
   polling: boolean;
 }
@@ -18,9 +20,6 @@ interface FinalStateView {
   status?: string;
   timeline?: Array<{ status?: string; recordedAt?: string }>;
 }
-
-/** A performance.now() time on the wall clock, as the store's timestamps are (same machine). */
-const wallClock = (performanceMs: number) => performance.timeOrigin + performanceMs;
 
 /**
  * Follows a sample of orders to their final state with GET /orders/:id: every 50 ms while young, then
@@ -57,6 +56,9 @@ export class FinalStatePoller {
     this.tracked.set(orderId, {
       id: orderId,
       startedAt,
+      // Converted now, a moment after it: performance.timeOrigin + startedAt would carry the drift
+      // between the monotonic and the wall clock since this process started (hundreds of ms here).
+      startedAtWall: Date.now() - (now - startedAt),
       nextPollAt: now + pollIntervalMs(now - startedAt),
       polling: false,
     });
@@ -108,7 +110,7 @@ export class FinalStatePoller {
         if (response.status === 200 && status && FINAL_STATUSES.includes(status)) {
           this.latencies.push(seen - order.startedAt);
           const recordedAt = body.timeline?.find((entry) => entry.status === status)?.recordedAt;
-          if (recordedAt) this.recordedLatencies.push(Date.parse(recordedAt) - wallClock(order.startedAt));
+          if (recordedAt) this.recordedLatencies.push(Date.parse(recordedAt) - order.startedAtWall);
           this.outcomes[status] = (this.outcomes[status] ?? 0) + 1;
           this.tracked.delete(order.id);
         } else {

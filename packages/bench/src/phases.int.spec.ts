@@ -19,6 +19,8 @@ class FakeOrders {
   /** Orders still taken before every further one is refused (whatever the second). */
   acceptLeft = Infinity;
   private readonly taken = new Map<string, number>();
+  /** When each was taken, on the wall clock (the store's timestamps are). */
+  private readonly takenAtWall = new Map<string, number>();
   private window = { second: 0, count: 0 };
   private server: Server | undefined;
   url = '';
@@ -40,6 +42,7 @@ class FakeOrders {
           this.acceptLeft--;
           const id = randomUUID();
           this.taken.set(id, performance.now());
+          this.takenAtWall.set(id, Date.now());
           json(201, { id, status: 'PENDING' });
         });
         return;
@@ -53,7 +56,7 @@ class FakeOrders {
       if (req.method === 'GET' && at !== undefined) {
         if (performance.now() - at < 50) return json(200, { id, status: 'PENDING', timeline: [] });
         // Shipped 50 ms after it was taken, and recorded then, as Orders writes it on the timeline.
-        const recordedAt = new Date(performance.timeOrigin + at + 50).toISOString();
+        const recordedAt = new Date(this.takenAtWall.get(id!)! + 50).toISOString();
         return json(200, { id, status: 'SHIPPED', timeline: [{ status: 'SHIPPED', recordedAt }] });
       }
       json(404, { statusCode: 404 });
