@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { PedidoCriado } from '@loja/contracts';
-import { declareStoreTopology } from '@loja/messaging';
-import { BrokerProbe, TestNamespace, waitFor } from '@loja/messaging/testing';
+import { declareStoreTopology, EventConsumers, TransactionPool } from '@loja/messaging';
+import { BrokerProbe, countRoundTrips, TestNamespace, waitFor } from '@loja/messaging/testing';
 import { startServiceForTest } from '@loja/service-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProductAnnouncer } from '../src/products/announce-products/product-announcer.service';
@@ -45,6 +45,31 @@ describe('ProductAnnouncer: the stock the saga moves, one ProdutoAtualizado per 
     await app?.close();
     await probe?.close();
     await ns?.dispose();
+  });
+
+  // With the announcer idle, the reservations' transactions are all that runs on the pool.
+  it('reserves an order in three round trips: its reservation and its stock locked, every write with COMMIT', async () => {
+    const orders = Array.from({ length: 12 }, () => pedidoCriado([{ sku: SKU, quantity: 1 }]));
+    const consumers = app.get(EventConsumers);
+    const roundTrips = countRoundTrips(app.get(TransactionPool));
+    try {
+      for (const order of orders) {
+        const handledBefore = consumers.stats.handled;
+        await probe.publish('loja.events', PedidoCriado.routingKey, order);
+        await waitFor('the order reserved', () => consumers.stats.handled > handledBefore);
+      }
+      // Three per order (the reservation locked with BEGIN, the stock locked, the writes with COMMIT), and
+      // at most one more on each connection of the pool (6) the first time: a statement not prepared
+      // there yet goes on its own.
+      expect(roundTrips.count).toBeLessThanOrEqual(3 * orders.length + 6);
+    } finally {
+      roundTrips.stop();
+    }
+    await waitFor('all twelve reserved', () =>
+      orders.every((order) =>
+        tap.messages.some((m) => m.body.type === 'EstoqueReservado' && m.body.data.orderId === order.data.orderId),
+      ),
+    );
   });
 
   it('announces six reservations of a SKU as one event with the stock after the last', async () => {

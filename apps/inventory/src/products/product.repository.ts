@@ -72,20 +72,19 @@ export class ProductRepository {
 
   /**
    * Adds each `delta` (negative to take) to its product's stock and bumps its revision, in one
-   * statement. The change is not announced here: the products are left behind their announced
-   * revision, for ProductAnnouncer.
+   * statement sent with COMMIT: every SKU was locked by `lockStock` in this transaction (StockLedger
+   * adjusts no other), so each row is there to update, and nothing in the transaction reads it back.
+   * The change is not announced here: the products are left behind their announced revision, for
+   * ProductAnnouncer.
    */
   async adjustStockMany(tx: SqlTransaction, changes: ReadonlyArray<{ sku: string; delta: number }>): Promise<void> {
-    const updated = await tx.execute(
+    await tx.executeAtCommit(
       `UPDATE product p SET stock_available = p.stock_available + c.delta, revision = p.revision + 1,
               updated_at = now()
        FROM unnest($1::text[], $2::int[]) AS c(sku, delta)
        WHERE p.sku = c.sku`,
       [changes.map((change) => change.sku), changes.map((change) => change.delta)],
     );
-    if (updated !== new Set(changes.map((change) => change.sku)).size) {
-      throw new Error(`no product for some of ${changes.map((change) => change.sku).join(', ')}`);
-    }
   }
 
   /**
