@@ -22,9 +22,10 @@ export async function createAmqpConnection(options: MessagingOptions): Promise<A
       heartbeatIntervalInSeconds: 5,
       reconnectTimeInSeconds: 1,
       connectionOptions: {
-        // amqplib leaves Nagle's algorithm on: a publish written right after an ack (or another
-        // publish) on the same connection then waits for the broker's TCP ACK, which it may delay.
-        noDelay: true,
+        // Nagle's algorithm on (amqplib's default) batches the frames written close together into
+        // fewer segments, and the broker's work with them; off, a hop no longer waits for the broker's
+        // delayed TCP ACK. ADR 14 has the measurements of both.
+        noDelay: options.tcpNoDelay,
         clientProperties: { connection_name: `${options.service}-${process.pid}` },
       },
     },
