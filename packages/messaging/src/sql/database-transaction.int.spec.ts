@@ -1,9 +1,10 @@
 import { dropNamespaceDatabases, provisionServiceDatabase, serverSettingsFromEnv } from '@loja/provisioning';
 import { randomBytes } from 'node:crypto';
-import type { PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MessagingOptions } from '../messaging.options';
 import type { OutboxRelay } from '../outbox/outbox-relay.service';
+import { countRoundTrips } from '../testing/round-trips';
 import { Tracing } from '../tracing/tracing';
 import { Database } from './database';
 import { createDatabasePool, type TransactionPool } from './database-pools';
@@ -15,8 +16,6 @@ describe('Database.transaction on a real PostgreSQL: BEGIN and COMMIT ride with 
   let url: string;
   let pool: TransactionPool;
   let database: Database;
-  /** Round trips to PostgreSQL: every one ends with a ReadyForQuery. */
-  let roundTrips = 0;
   const rows = async () =>
     (await database.query<{ id: number }>('SELECT id FROM probe ORDER BY id')).map((row) => row.id);
 
@@ -24,9 +23,6 @@ describe('Database.transaction on a real PostgreSQL: BEGIN and COMMIT ride with 
     url = await provisionServiceDatabase(postgresUrl, namespace, 'transaction');
     // One connection: every transaction reuses the statements the earlier ones prepared on it.
     pool = createDatabasePool(url, 1, 'transaction-test');
-    pool.on('connect', (client: PoolClient) => {
-      (client as unknown as { connection: NodeJS.EventEmitter }).connection.on('readyForQuery', () => roundTrips++);
-    });
     database = new Database({ batchSize: 16 } as MessagingOptions, pool, {} as OutboxRelay, new Tracing());
     await database.execute(`CREATE TABLE probe (
       id int PRIMARY KEY,
@@ -43,11 +39,15 @@ describe('Database.transaction on a real PostgreSQL: BEGIN and COMMIT ride with 
     await dropNamespaceDatabases(postgresUrl, namespace);
   });
 
-  /** Round trips `work` took. */
-  async function counted(work: () => Promise<unknown>): Promise<number> {
-    const before = roundTrips;
-    await work();
-    return roundTrips - before;
+  /** Round trips `work` took on `on`'s connections. */
+  async function counted(work: () => Promise<unknown>, on: Pool = pool): Promise<number> {
+    const roundTrips = countRoundTrips(on);
+    try {
+      await work();
+    } finally {
+      roundTrips.stop();
+    }
+    return roundTrips.count;
   }
 
   it('commits three statements in three round trips, and returns what they read, bigints as bigints', async () => {
@@ -153,17 +153,16 @@ describe('Database.transaction on a real PostgreSQL: BEGIN and COMMIT ride with 
 
   it('sends BEGIN and COMMIT on their own for texts past the bound of named statements, with the same outcome', async () => {
     const own = createDatabasePool(url, 1, 'transaction-test-unnamed');
-    own.on('connect', (client: PoolClient) => {
-      (client as unknown as { connection: NodeJS.EventEmitter }).connection.on('readyForQuery', () => roundTrips++);
-    });
     const unnamed = new Database({ batchSize: 16 } as MessagingOptions, own, {} as OutboxRelay, new Tracing());
     try {
       for (let i = 0; i < 1000; i++) await unnamed.query(`SELECT ${i} AS n`); // every name taken
-      const trips = await counted(() =>
-        unnamed.transaction(async (tx) => {
-          await tx.execute('INSERT INTO probe (id) VALUES ($1) /* unnamed */', [11]);
-          await tx.executeAtCommit('INSERT INTO probe (id) VALUES ($1) /* unnamed */', [12]);
-        }),
+      const trips = await counted(
+        () =>
+          unnamed.transaction(async (tx) => {
+            await tx.execute('INSERT INTO probe (id) VALUES ($1) /* unnamed */', [11]);
+            await tx.executeAtCommit('INSERT INTO probe (id) VALUES ($1) /* unnamed */', [12]);
+          }),
+        own,
       );
       expect(trips).toBe(4); // BEGIN, two statements, COMMIT
       expect(await rows()).toEqual([11, 12]);
