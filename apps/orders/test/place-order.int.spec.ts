@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { SAMPLE_CUSTOMER, SAMPLE_PAYMENT, sampleOrderRequest } from '@loja/contracts/samples';
-import { waitFor } from '@loja/messaging/testing';
+import { TransactionPool } from '@loja/messaging';
+import { countRoundTrips, waitFor } from '@loja/messaging/testing';
 import { describe, expect, it } from 'vitest';
-import { ordersUnderTest, PRODUCT, type Json } from './orders-alone';
+import { ordersUnderTest, PRODUCT, QUICK_RETRIES, type Json } from './orders-alone';
 
 /** The sample order on two lines of the replica; `overrides` replace or add whole fields, valid or not. */
 function orderBody(overrides: Json = {}): Json {
@@ -14,7 +15,10 @@ function orderBody(overrides: Json = {}): Json {
 }
 
 describe('placing an order', () => {
-  const orders = ordersUnderTest('orders_place');
+  // No admission checks, which would run on the pool a test counts the round trips of.
+  const orders = ordersUnderTest('orders_place', {
+    env: { ...QUICK_RETRIES, ORDERS_ADMISSION_CHECK_INTERVAL_MS: String(3_600_000) },
+  });
 
   describe('POST /orders', () => {
     it('places an order priced from the replica and publishes PedidoCriado', async () => {
@@ -118,6 +122,26 @@ describe('placing an order', () => {
 
       await orders.outboxBarrier();
       expect(orders.published(ids[0]!, 'PedidoCriado')).toHaveLength(1);
+    });
+
+    it('places an order in one round trip, its Idempotency-Key included: every write goes with COMMIT', async () => {
+      expect((await orders.post(orderBody())).status).toBe(201); // the prices in memory from now on
+      const roundTrips = countRoundTrips(orders.app.get(TransactionPool));
+      const placed: Json[] = [];
+      try {
+        for (let i = 0; i < 12; i++) {
+          const response = await orders.post(orderBody(), i % 2 ? { 'idempotency-key': `key-${randomUUID()}` } : {});
+          expect(response.status).toBe(201);
+          placed.push((await response.json()) as Json);
+        }
+        // One per order, and at most one more on each connection of the pool (6) the first time: a
+        // statement not prepared there yet goes on its own.
+        expect(roundTrips.count).toBeLessThanOrEqual(placed.length + 6);
+      } finally {
+        roundTrips.stop();
+      }
+      // What each POST answered, written without reading anything back, is what GET shows.
+      for (const order of placed) expect(await orders.getOrder(order.id as string)).toEqual(order);
     });
 
     const tooBig = JSON.stringify(orderBody({ customer: { id: 'c', name: 'x'.repeat(70_000), email: 'a@b.co' } }));

@@ -70,6 +70,19 @@ export interface RecentActivity {
 /** A timestamptz inside JSON, written exactly as Date.prototype.toISOString writes it. */
 const isoUtc = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
+/** An object's keys in the order jsonb keeps them: shorter keys first, then by their bytes. */
+function inJsonbKeyOrder<T extends object>(value: T): T {
+  const byKey = ([a]: [string, unknown], [b]: [string, unknown]) =>
+    a.length - b.length || Buffer.compare(Buffer.from(a), Buffer.from(b));
+  return Object.fromEntries(Object.entries(value).sort(byKey)) as T;
+}
+
+/** The failure of a transaction whose `recordIdempotencyKey` met a key another order holds. */
+export function isIdempotencyKeyTaken(error: unknown): boolean {
+  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+  return code === '23505' && constraint === 'idempotency_key_pkey';
+}
+
 /** The only place that reads and writes orders, their lines, timeline and idempotency keys. */
 @Injectable()
 export class OrderRepository {
@@ -93,14 +106,16 @@ export class OrderRepository {
   }
 
   /**
-   * Writes the order, its lines and its first timeline entry (PedidoCriado) in one statement, one round
-   * trip, and returns the order as GET /orders/:id will show it: what the caller passed plus what the
-   * database set (timestamps, and the address as stored: jsonb orders its keys). A new order was last
-   * updated when placed. recorded_at is the statement's time: the transaction's (now(), the column
-   * default) precedes the PedidoCriado event written in it.
+   * Writes the order, its lines and its first timeline entry (PedidoCriado) in one statement sent with
+   * the COMMIT (no round trip of its own: an order placed without an Idempotency-Key costs one round
+   * trip in all), and returns the order as GET /orders/:id will show it. Nothing is read back, so what
+   * the database would set comes from here: a new order was last updated when placed, the entry is
+   * recorded now (after the PedidoCriado it records was created, on the same clock), and the address
+   * keeps its keys in the order jsonb stores them.
    */
-  async create(tx: SqlTransaction, order: NewOrder): Promise<OrderRecord> {
+  create(tx: SqlTransaction, order: NewOrder): OrderRecord {
     const placedAt = order.placedBy.occurredAt;
+    const recordedAt = new Date();
     const lines = order.lines.map((line, position) => ({
       position,
       sku: line.sku,
@@ -108,30 +123,22 @@ export class OrderRepository {
       quantity: line.quantity,
       unit_price_cents: line.unitPriceCents,
     }));
-    const rows = await tx.query<{
-      shipping_address: Prisma.JsonValue;
-      created_at: Date;
-      updated_at: Date;
-      recorded_at: Date;
-    }>(
+    void tx.executeAtCommit(
       `WITH placed AS (
          INSERT INTO "order" (id, status, customer_id, customer_name, customer_email, shipping_address, total_cents,
                               currency, created_at, updated_at)
          VALUES ($1::uuid, 'PENDING'::order_status, $2, $3, $4, $5::jsonb, $6::bigint, 'BRL', $7::timestamptz,
                  $7::timestamptz)
-         RETURNING id, shipping_address, created_at, updated_at
+         RETURNING id
        ), placed_lines AS (
          INSERT INTO order_line (order_id, position, sku, name, quantity, unit_price_cents)
          SELECT placed.id, line.position, line.sku, line.name, line.quantity, line.unit_price_cents
          FROM placed, jsonb_to_recordset($8::jsonb)
            AS line(position int, sku text, name text, quantity int, unit_price_cents int)
-       ), opened AS (
-         INSERT INTO order_timeline_entry (order_id, type, status, event_id, occurred_at, recorded_at)
-         SELECT id, 'PedidoCriado', 'PENDING'::order_status, $9::uuid, $7::timestamptz, statement_timestamp()
-         FROM placed
-         RETURNING recorded_at
        )
-       SELECT placed.shipping_address, placed.created_at, placed.updated_at, opened.recorded_at FROM placed, opened`,
+       INSERT INTO order_timeline_entry (order_id, type, status, event_id, occurred_at, recorded_at)
+       SELECT id, 'PedidoCriado', 'PENDING'::order_status, $9::uuid, $7::timestamptz, $10::timestamptz
+       FROM placed`,
       [
         order.id,
         order.customer.id,
@@ -142,16 +149,16 @@ export class OrderRepository {
         placedAt.toISOString(),
         JSON.stringify(lines),
         order.placedBy.eventId,
+        recordedAt.toISOString(),
       ],
     );
-    const stored = rows[0]!;
     return {
       id: order.id,
       status: 'PENDING',
       customerId: order.customer.id,
       customerName: order.customer.name,
       customerEmail: order.customer.email,
-      shippingAddress: stored.shipping_address,
+      shippingAddress: inJsonbKeyOrder(order.shippingAddress),
       totalCents: BigInt(order.totalCents),
       currency: 'BRL',
       cancellationReason: null,
@@ -159,32 +166,26 @@ export class OrderRepository {
       cancellationNote: null,
       carrier: null,
       trackingCode: null,
-      createdAt: stored.created_at,
-      updatedAt: stored.updated_at,
+      createdAt: placedAt,
+      updatedAt: placedAt,
       lines: order.lines,
       timeline: [
-        {
-          type: 'PedidoCriado',
-          status: 'PENDING',
-          eventId: order.placedBy.eventId,
-          occurredAt: placedAt,
-          recordedAt: stored.recorded_at,
-        },
+        { type: 'PedidoCriado', status: 'PENDING', eventId: order.placedBy.eventId, occurredAt: placedAt, recordedAt },
       ],
     };
   }
 
   /**
-   * Records `key` for `orderId`; false if the key is already taken. A concurrent request holding the
-   * same key makes this wait until that request's transaction ends (then false if it committed).
+   * Records `key` for `orderId`, with the COMMIT (after the order it points to). If the key is taken,
+   * the COMMIT fails and `isIdempotencyKeyTaken` tells that failure apart; a concurrent request holding
+   * the same key makes it wait until that request's transaction ends (and fail if it committed).
    */
-  async claimIdempotencyKey(tx: SqlTransaction, key: string, requestHash: string, orderId: string): Promise<boolean> {
-    const inserted = await tx.execute(
-      `INSERT INTO idempotency_key (key, request_hash, order_id) VALUES ($1, $2, $3::uuid)
-       ON CONFLICT (key) DO NOTHING`,
-      [key, requestHash, orderId],
-    );
-    return inserted > 0;
+  recordIdempotencyKey(tx: SqlTransaction, key: string, requestHash: string, orderId: string): void {
+    void tx.executeAtCommit(`INSERT INTO idempotency_key (key, request_hash, order_id) VALUES ($1, $2, $3::uuid)`, [
+      key,
+      requestHash,
+      orderId,
+    ]);
   }
 
   findIdempotencyKey(key: string): Promise<{ requestHash: string; orderId: string } | null> {

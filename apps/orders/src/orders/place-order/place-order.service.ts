@@ -5,7 +5,7 @@ import { Database, OutboxService } from '@loja/messaging';
 import { CatalogRepository } from '../../catalog/catalog.repository';
 import { OrdersError } from '../../errors';
 import { priceOrder } from '../order';
-import { OrderRepository, type OrderRecord } from '../order.repository';
+import { isIdempotencyKeyTaken, OrderRepository, type OrderRecord } from '../order.repository';
 import { toOrderView, type OrderView } from '../order.view';
 import type { PlaceOrderRequest } from './place-order.request';
 import { PlaceOrderAdmission } from './place-order-admission.service';
@@ -17,13 +17,11 @@ export interface PlacedOrder {
   replayed: boolean;
 }
 
-/** Thrown inside the transaction to roll it back when a concurrent request won the same key. */
-class IdempotencyKeyTaken extends Error {}
-
 /**
  * Places an order: prices it from the catalogue replica and writes the order, its first timeline
  * entry, PedidoCriado (outbox) and the Idempotency-Key in one transaction (shared, under load, with
- * the orders placed at the same moment: one commit for all of them).
+ * the orders placed at the same moment: one commit for all of them). Every write goes with the COMMIT,
+ * so placing an order costs one round trip to PostgreSQL.
  */
 @Injectable()
 export class PlaceOrderService {
@@ -92,7 +90,7 @@ export class PlaceOrderService {
           },
           { correlationId: orderId },
         );
-        const created = await this.orders.create(tx, {
+        const created = this.orders.create(tx, {
           id: orderId,
           customer: request.customer,
           lines: priced.lines,
@@ -100,13 +98,11 @@ export class PlaceOrderService {
           shippingAddress: request.shippingAddress,
           placedBy: { eventId: placed.id, occurredAt: new Date(placed.occurredAt) },
         });
-        if (idempotency && !(await this.orders.claimIdempotencyKey(tx, idempotency.key, idempotency.hash, orderId))) {
-          throw new IdempotencyKeyTaken();
-        }
+        if (idempotency) this.orders.recordIdempotencyKey(tx, idempotency.key, idempotency.hash, orderId);
         return created;
       });
     } catch (error) {
-      if (!(error instanceof IdempotencyKeyTaken) || !idempotency) throw error;
+      if (!idempotency || !isIdempotencyKeyTaken(error)) throw error;
       // A concurrent request with the same key committed first: answer as it did.
       const winner = await this.replay(idempotency.key, idempotency.hash);
       if (!winner) throw new Error(`idempotency key taken but not found: ${idempotency.key}`);
