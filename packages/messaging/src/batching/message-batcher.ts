@@ -1,12 +1,14 @@
 /**
  * Groups work items that arrive while earlier ones are being handled: one batch runs at a time, and
- * whatever arrived meanwhile (up to `maxSize`) forms the next one. A lone item never waits: with no
- * batch running it starts at once, as a batch of one, so batching adds no latency when the queue is
- * quiet and grows only under load.
+ * whatever arrived meanwhile (up to `maxSize`) forms the next one. An item never waits for others:
+ * with no batch running it starts in the same turn of the event loop (setImmediate), together with
+ * whatever else arrived in that turn (the several deliveries one socket read brings), so batching
+ * adds no latency when the queue is quiet and grows only under load.
  */
 export class MessageBatcher<T> {
   private readonly waiting: Array<{ item: T; settle: (outcome: Promise<void>) => void }> = [];
   private running = false;
+  private startScheduled = false;
 
   constructor(
     private readonly maxSize: number,
@@ -18,6 +20,15 @@ export class MessageBatcher<T> {
   submit(item: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ item, settle: (outcome) => outcome.then(resolve, reject) });
+      this.scheduleStart();
+    });
+  }
+
+  private scheduleStart(): void {
+    if (this.running || this.startScheduled) return;
+    this.startScheduled = true;
+    setImmediate(() => {
+      this.startScheduled = false;
       this.drain();
     });
   }

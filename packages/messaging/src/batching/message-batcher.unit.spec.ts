@@ -17,16 +17,34 @@ function controlledBatcher(maxSize: number) {
 const flushPromises = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('MessageBatcher', () => {
-  it('starts a lone item at once, and groups what arrives while a batch runs, up to the maximum', async () => {
+  it('starts a lone item in the turn it arrived, as a batch of one', async () => {
     const { batcher, batches, finishNext } = controlledBatcher(3);
-    const outcomes = [1, 2, 3, 4, 5, 6].map((n) => batcher.submit(n));
+    const outcome = batcher.submit(1);
+    await flushPromises();
     expect(batches).toEqual([[1]]);
     finishNext();
+    await outcome;
+  });
+
+  it('starts the items of one turn together, and groups what arrives while a batch runs, up to the maximum', async () => {
+    const { batcher, batches, finishNext } = controlledBatcher(3);
+    const outcomes = [1, 2].map((n) => batcher.submit(n));
     await flushPromises();
-    expect(batches).toEqual([[1], [2, 3, 4]]);
+    expect(batches).toEqual([[1, 2]]);
+    outcomes.push(...[3, 4, 5, 6, 7].map((n) => batcher.submit(n)));
     finishNext();
     await flushPromises();
-    expect(batches).toEqual([[1], [2, 3, 4], [5, 6]]);
+    expect(batches).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
+    finishNext();
+    await flushPromises();
+    expect(batches).toEqual([
+      [1, 2],
+      [3, 4, 5],
+      [6, 7],
+    ]);
     finishNext();
     await Promise.all(outcomes);
   });
@@ -34,6 +52,7 @@ describe('MessageBatcher', () => {
   it('settles each item with its own outcome', async () => {
     const { batcher, finishNext } = controlledBatcher(5);
     const first = batcher.submit(1);
+    await flushPromises();
     const good = batcher.submit(2);
     const bad = batcher.submit(-3);
     finishNext();
