@@ -34,6 +34,7 @@ export {
 export { Database } from './sql/database';
 export { createDatabasePool, TransactionPool } from './sql/database-pools';
 export { SqlTransaction, type SqlExecutor } from './sql/sql-transaction';
+export { isUniqueViolation } from './sql/unique-violation';
 export type { OutboxLag } from './outbox/outbox-relay.service';
 export { declareStoreTopology, type StoreTopologyOptions } from './topology/declare-store-topology';
 export { declareRetryTopology } from './topology/declare-retry-topology';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, type SqlTransaction } from '@loja/messaging';
+import { Database, isUniqueViolation, type SqlTransaction } from '@loja/messaging';
 import type { Order, OrderLine, OrderTimelineEntry, Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import type { OrderState, OrderStatus, PricedLine } from './order';
@@ -79,8 +79,7 @@ function inJsonbKeyOrder<T extends object>(value: T): T {
 
 /** The failure of a transaction whose `recordIdempotencyKey` met a key another order holds. */
 export function isIdempotencyKeyTaken(error: unknown): boolean {
-  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
-  return code === '23505' && constraint === 'idempotency_key_pkey';
+  return isUniqueViolation(error, 'idempotency_key_pkey');
 }
 
 /** The only place that reads and writes orders, their lines, timeline and idempotency keys. */

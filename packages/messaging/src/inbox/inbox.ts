@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../sql/unique-violation';
 import type { SqlExecutor, SqlTransaction } from '../sql/sql-transaction';
 
 const RECORD = `INSERT INTO inbox_message (consumer, event_id, type)
@@ -36,8 +37,7 @@ export function recordNewInInbox(tx: SqlTransaction, consumer: string, events: R
 
 /** The failure of `recordNewInInbox` when an event it recorded had been handled already. */
 export function isRedelivery(error: unknown): boolean {
-  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
-  return code === '23505' && constraint === PRIMARY_KEY;
+  return isUniqueViolation(error, PRIMARY_KEY);
 }
 
 /** Whether `consumer` has handled any of the events already (outside any transaction: committed rows). */
