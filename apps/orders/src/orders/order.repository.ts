@@ -70,7 +70,7 @@ export interface RecentActivity {
 /** A timestamptz inside JSON, written exactly as Date.prototype.toISOString writes it. */
 const isoUtc = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** An object's keys in the order jsonb keeps them: shorter keys first, then by their bytes. */
+/** An object's keys in the order jsonb keeps them: shorter first, then by their bytes (ASCII keys: a character is a byte). */
 function inJsonbKeyOrder<T extends object>(value: T): T {
   const byKey = ([a]: [string, unknown], [b]: [string, unknown]) =>
     a.length - b.length || Buffer.compare(Buffer.from(a), Buffer.from(b));
